@@ -1,0 +1,411 @@
+"""Normalised draft + rule modules → report.  The engine interprets the five
+closed rule kinds of ``rulespec``; it knows nothing about any particular rule.
+
+Every matcher is compiled once per ``Checker``.  A draft is normalised once
+(``textnorm.Text``) and cut by jieba at most once, and only when a rule that
+needs tokens applies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable
+
+from . import rulespec as rs
+from .errors import InputError
+from .report import Dimension, DraftReport, Finding
+from .textnorm import Text, fold
+from .tokenize import Token, tokenize
+
+BASE_KINDS = ("lure", "welcome", "rules", "topic", "other")
+_OTHER_PREFIXES = ("closing", "wakeup", "recall")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n…]+")
+
+
+def base_kind(kind: str) -> str:
+    """Generated kinds map onto the four judged kinds (closing/wakeup/recall → other)."""
+    if kind in BASE_KINDS:
+        return kind
+    head = kind.split(".", 1)[0]
+    if head in ("lure", "welcome", "rules", "topic"):
+        return head
+    if head in _OTHER_PREFIXES:
+        return "other"
+    raise InputError(f"未知的文案类型：{kind}（可选 lure、welcome、rules、topic，或 pack 里的类型如 lure.poster）")
+
+
+def normalise_term(term: str) -> str:
+    return "".join(fold(c) for c in term)
+
+
+# ---------------------------------------------------------------- the draft --
+
+class Doc:
+    """One draft as rules see it: raw, normalised, squeezed, tokens, sentences."""
+
+    def __init__(self, raw: str):
+        self.text = Text(raw)
+        self.norm = self.text.norm
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return tokenize(self.norm)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for m in _SENTENCE_END.finditer(self.norm):
+            if m.start() > start:
+                spans.append((start, m.end()))
+            start = m.end()
+        if start < len(self.norm):
+            spans.append((start, len(self.norm)))
+        return spans or [(0, 0)]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= pos < e:
+                return s, e
+        return self.sentences[-1]
+
+
+# ---------------------------------------------------------------- matching --
+
+@dataclass
+class Matcher:
+    """Compiled ``Patterns``; ``find`` returns spans in normalised coordinates."""
+
+    terms: re.Pattern | None
+    regexes: list[re.Pattern]
+    tokens: frozenset[str]
+    view: str
+
+    @classmethod
+    def build(cls, p: rs.Patterns, lexicons: dict[str, list[str]], where: str) -> "Matcher":
+        terms = [normalise_term(t) for t in _expand(p.terms, lexicons, where)]
+        toks = frozenset(normalise_term(t) for t in _expand(p.tokens, lexicons, where))
+        term_re = None
+        if terms:
+            alts = sorted(set(terms), key=len, reverse=True)
+            term_re = re.compile("|".join(re.escape(t) for t in alts))
+        return cls(term_re, [re.compile(r) for r in p.regex], toks, p.view)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.regexes or self.tokens)
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        if not self:
+            return []
+        spans: list[tuple[int, int]] = []
+        if self.view == "squeezed":
+            s, idx = doc.text.squeezed
+            for a, b in self._search(s):
+                spans.append((idx[a], idx[b - 1] + 1))
+        else:
+            spans.extend(self._search(doc.norm))
+        if self.tokens:
+            spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
+        return sorted(set(spans))
+
+    def _search(self, s: str) -> Iterable[tuple[int, int]]:
+        if self.terms is not None:
+            for m in self.terms.finditer(s):
+                yield m.span()
+        for r in self.regexes:
+            for m in r.finditer(s):
+                if m.end() > m.start():
+                    yield m.span()
+
+    def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
+        for a, b in self.find(doc):
+            if within is None or (a >= within[0] and b <= within[1]):
+                return True
+        return False
+
+
+def _expand(items: list[str], lexicons: dict[str, list[str]], where: str) -> list[str]:
+    out: list[str] = []
+    for it in items:
+        if it.startswith("@"):
+            if it[1:] not in lexicons:
+                raise InputError(f"{where}: 没有名为 {it} 的词表")
+            out.extend(lexicons[it[1:]])
+        else:
+            out.append(it)
+    return out
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    a, b = span
+    return any(x < b and a < y for x, y in others)
+
+
+# ---------------------------------------------------------------- rules --
+
+@dataclass
+class CompiledRule:
+    spec: rs._Rule
+    module: rs.Module
+    kinds: frozenset[str]
+    m: dict[str, Matcher] = field(default_factory=dict)
+    features: list[tuple[rs.Feature, Matcher]] = field(default_factory=list)
+    swap: dict[str, str] = field(default_factory=dict)
+    steps: list[tuple[rs.Step, Matcher | re.Pattern | None]] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def dimension(self) -> str:
+        return self.module.dimension
+
+    def applies(self, kind: str) -> bool:
+        return kind in self.kinds or base_kind(kind) in self.kinds
+
+
+@dataclass
+class _Hit:
+    start: int  # normalised coordinates
+    end: int
+    fix: str | None = None
+    subst: dict[str, str] = field(default_factory=dict)
+
+
+def compile_rule(spec: rs._Rule, module: rs.Module, where: str) -> CompiledRule:
+    kinds = frozenset(spec.kinds or module.applies_to)
+    cr = CompiledRule(spec, module, kinds)
+    lex = module.lexicons
+    if isinstance(spec, (rs.Existence, rs.Occurrence)):
+        cr.m["match"] = Matcher.build(spec.match, lex, where)
+    if isinstance(spec, (rs.Existence, rs.Substitution)):
+        cr.m["exceptions"] = Matcher.build(spec.exceptions, lex, where)
+    if isinstance(spec, rs.Existence):
+        cr.m["unless"] = Matcher.build(spec.unless, lex, where)
+    if isinstance(spec, rs.Substitution):
+        cr.swap = {normalise_term(k): v for k, v in spec.swap.items()}
+        cr.m["match"] = Matcher.build(rs.Patterns(terms=list(spec.swap), view=spec.view), lex, where)
+    if isinstance(spec, rs.Metric):
+        cr.features = [(f, Matcher.build(f.match, lex, where)) for f in spec.features]
+    if isinstance(spec, rs.Sequence):
+        for st in spec.steps:
+            cr.steps.append((st, frozenset(normalise_term(t) for t in _expand(st.tokens, lex, where))
+                             if st.tokens else (re.compile(st.regex) if st.regex else None)))
+    return cr
+
+
+def run_rule(cr: CompiledRule, doc: Doc) -> tuple[list[_Hit], float | None]:
+    """The rule's hits (each becomes a finding) and, for scoring kinds, a 0–100 score."""
+    spec = cr.spec
+    if isinstance(spec, rs.Existence):
+        hits = [h for h in cr.m["match"].find(doc)]
+        if hits and cr.m["exceptions"]:
+            exc = cr.m["exceptions"].find(doc)
+            hits = [h for h in hits if not _overlaps(h, exc)]
+        if hits and cr.m["unless"]:
+            if spec.unless_scope == "draft":
+                if cr.m["unless"].any(doc):
+                    hits = []
+            else:
+                hits = [h for h in hits if not cr.m["unless"].any(doc, doc.sentence_of(h[0]))]
+        hits = _dedupe(hits)
+        if spec.once:
+            hits = hits[:1]
+        return [_Hit(a, b) for a, b in hits], None
+    if isinstance(spec, rs.Substitution):
+        spans = cr.m["match"].find(doc)
+        if spans and cr.m["exceptions"]:
+            exc = cr.m["exceptions"].find(doc)
+            spans = [h for h in spans if not _overlaps(h, exc)]
+        out = []
+        for a, b in _dedupe(spans):
+            good = cr.swap.get(doc.norm[a:b]) or cr.swap.get(_squeeze_key(doc.norm[a:b])) or ""
+            out.append(_Hit(a, b, fix=good or None, subst={"swap": good}))
+        return out, None
+    if isinstance(spec, rs.Occurrence):
+        return _occurrence(cr, spec, doc)
+    if isinstance(spec, rs.Metric):
+        return _metric(cr, spec, doc)
+    if isinstance(spec, rs.Sequence):
+        return [_Hit(a, b) for a, b in _sequence(cr, doc)], None
+    raise AssertionError(spec)
+
+
+def _squeeze_key(s: str) -> str:
+    from .textnorm import FILLER
+
+    return "".join(c for c in s if c not in FILLER and not c.isspace())
+
+
+def _dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop spans inside an earlier, longer span (terms + tokens can find the same word twice)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and a < out[-1][1]:
+            continue
+        out.append((a, b))
+    return out
+
+
+def _occurrence(cr: CompiledRule, spec: rs.Occurrence, doc: Doc) -> tuple[list[_Hit], float | None]:
+    spans = _dedupe(cr.m["match"].find(doc))
+    scopes = [(0, len(doc.norm))] if spec.scope == "draft" else doc.sentences
+    hits: list[_Hit] = []
+    best = 0
+    for s, e in scopes:
+        inside = [(a, b) for a, b in spans if a >= s and b <= e]
+        n = len({doc.norm[a:b] for a, b in inside}) if spec.distinct else len(inside)
+        best = max(best, n)
+        if spec.min is not None and n < spec.min and spec.scope == "draft":
+            hits.append(_Hit(0, 0))
+        if spec.max is not None and n > spec.max:
+            a, b = inside[spec.max]
+            hits.append(_Hit(a, b, subst={"count": str(n)}))
+    score = None
+    if spec.score is not None:
+        score = min(100.0, spec.score.base + spec.score.per_hit * best) if best else 0.0
+    return hits, score
+
+
+def _metric(cr: CompiledRule, spec: rs.Metric, doc: Doc) -> tuple[list[_Hit], float | None]:
+    value = 0.0
+    for feat, m in cr.features:
+        n = len(_dedupe(m.find(doc)))
+        value += feat.weight * min(n, feat.cap)
+    if spec.per_chars:
+        value = value / max(1.0, len(doc.norm) / spec.per_chars)
+    delta = value - spec.threshold
+    failing = delta < 0 if spec.fail_when == "below" else delta >= 0
+    signed = delta if spec.fail_when == "below" else -delta
+    score = max(0.0, min(100.0, 50 + signed * 50 / spec.scale))
+    if failing:
+        score = min(score, 49.0)
+    else:
+        score = max(score, 50.0)
+    return ([_Hit(0, 0, subst={"value": f"{value:.1f}"})] if failing else []), score
+
+
+def _sequence(cr: CompiledRule, doc: Doc) -> list[tuple[int, int]]:
+    toks = [t for t in doc.tokens if not t.word.isspace()]
+
+    def ok(step_m, word: str) -> bool:
+        if isinstance(step_m, frozenset):
+            return word in step_m
+        if isinstance(step_m, re.Pattern):
+            return step_m.fullmatch(word) is not None
+        return True
+
+    out = []
+    first_step, first_m = cr.steps[0]
+    for i, t in enumerate(toks):
+        if not ok(first_m, t.word):
+            continue
+        pos, end_tok = i, t
+        matched = True
+        for step, m in cr.steps[1:]:
+            for j in range(pos + 1, min(len(toks), pos + 2 + step.skip)):
+                if ok(m, toks[j].word):
+                    pos, end_tok = j, toks[j]
+                    break
+            else:
+                matched = False
+                break
+        if matched:
+            out.append((t.start, end_tok.end))
+    return out
+
+
+# ---------------------------------------------------------------- checker --
+
+class Checker:
+    """Compiled rule modules; ``check`` judges one draft."""
+
+    def __init__(self, modules: list[tuple[rs.Module, Path]], enable: Iterable[str] = (),
+                 disable: Iterable[str] = (), severity: dict[str, str] | None = None):
+        enable, disable = set(enable), set(disable)
+        severity = severity or {}
+        self.modules = [m for m, _ in modules]
+        self.rules: list[CompiledRule] = []
+        seen: dict[str, Path] = {}
+        for module, path in modules:
+            for spec in module.rules:
+                if spec.id in seen:
+                    raise InputError(f"{path}: 规则编号 {spec.id} 已在 {seen[spec.id]} 里用过")
+                seen[spec.id] = path
+                selectors = {spec.id, spec.name, module.module, module.dimension}
+                on = (spec.enabled or selectors & enable) and not (selectors & disable)
+                if not on:
+                    continue
+                if spec.id in severity:
+                    spec = spec.model_copy(update={"severity": severity[spec.id]})
+                self.rules.append(compile_rule(spec, module, f"{path}:{spec.id}"))
+        self._by_kind: dict[str, list[CompiledRule]] = {}
+
+    def rules_for(self, kind: str) -> list[CompiledRule]:
+        r = self._by_kind.get(kind)
+        if r is None:
+            base_kind(kind)  # validates the kind
+            r = self._by_kind[kind] = [cr for cr in self.rules if cr.applies(kind)]
+        return r
+
+    def dimensions_for(self, kind: str) -> list[str]:
+        dims: dict[str, None] = {}
+        for cr in self.rules_for(kind):
+            dims.setdefault(cr.dimension)
+        return list(dims)
+
+    def rule(self, rule_id: str) -> CompiledRule | None:
+        for cr in self.rules:
+            if cr.id == rule_id or cr.spec.name == rule_id:
+                return cr
+        return None
+
+    def check(self, raw: str, kind: str, draft_id: str = "-") -> DraftReport:
+        doc = Doc(raw)
+        findings: list[Finding] = []
+        scores: dict[str, list[float]] = {}
+        bad: dict[str, int] = {}
+        rules = self.rules_for(kind)
+        dims = {cr.dimension: None for cr in rules}
+        for cr in rules:
+            hits, score = run_rule(cr, doc)
+            if score is not None:
+                scores.setdefault(cr.dimension, []).append(score)
+            for h in hits:
+                f = _finding(cr, doc, h)
+                findings.append(f)
+                if f.severity != "info":
+                    bad[cr.dimension] = bad.get(cr.dimension, 0) + 1
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        dimensions = {}
+        for d in dims:
+            rule_score = min(scores.get(d, [100.0]))
+            n_bad = bad.get(d, 0)
+            if n_bad:
+                score = max(0, min(49, int(rule_score)) - 10 * (n_bad - 1))
+            else:
+                score = max(50, int(round(rule_score)))
+            dimensions[d] = Dimension(passed=n_bad == 0, score=score)
+        return DraftReport(draft_id, kind, raw, dimensions, findings)
+
+
+def _finding(cr: CompiledRule, doc: Doc, h: _Hit) -> Finding:
+    raw = doc.text.raw
+    start, end = doc.text.to_raw(h.start, h.end)
+    match = raw[start:end]
+    line, col = doc.text.line_col(start)
+    excerpt = match if match else raw[start:start + 24].split("\n", 1)[0]
+    fields = {"match": match or excerpt, **h.subst}
+    spec = cr.spec
+    return Finding(
+        rule=spec.id, name=spec.name, dimension=cr.dimension, severity=spec.severity,
+        message=_fill(spec.message, fields), start=start, end=end, line=line, column=col,
+        excerpt=excerpt, suggestion=_fill(spec.suggestion, fields), fix=h.fix,
+    )
+
+
+def _fill(template: str, fields: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: fields.get(m.group(1), m.group(0)), template)

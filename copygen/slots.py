@@ -1,0 +1,80 @@
+"""What a campaign's pack contains: one slot per piece of copy, with its schedule.
+
+A slot names the kind, where it applies (channel / segment / day), who receives
+it (group / private / moments) and when it goes out.  ``pack`` fills every slot
+from templates; the slot list is the single place that says what a complete
+pack is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .campaign import Campaign
+from .context import channel_context, segment_context, topic_for_day
+
+KINDS = (
+    "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.fulfilment",
+    "welcome.group", "welcome.private", "rules", "topic", "closing",
+    "wakeup.active", "wakeup.lurker", "wakeup.dealhunter", "recall.light", "recall.deep",
+)
+
+# Which part of the campaign a segment-targeted kind speaks to.
+SEGMENT_OF = {
+    "wakeup.active": "active", "wakeup.lurker": "lurker", "wakeup.dealhunter": "dealhunter",
+    "recall.light": "lapsed_30", "recall.deep": "lapsed_60",
+}
+
+
+@dataclass(frozen=True)
+class Slot:
+    id: str
+    kind: str
+    target: str  # group | private | moments | poster
+    channel: str | None = None
+    segment: str | None = None
+    day: int | None = None  # 1-based campaign day; None for event-triggered pieces
+    time: str | None = None  # suggested HH:MM
+    trigger: str | None = None  # on_join | on_add | on_task_done | after_end
+    offset_days: int | None = None  # for after_end pieces: days after the campaign ends
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+def plan(c: Campaign) -> list[Slot]:
+    """Every slot of the pack, in the order people read it."""
+    n = c.group.duration_days
+    days = list(range(1, n + 1))
+    s: list[Slot] = [
+        Slot("lure.poster", "lure.poster", "poster", day=1, time="09:00"),
+        Slot("lure.moments", "lure.moments", "moments", day=1, time="12:00"),
+        Slot("lure.private", "lure.private", "private", day=1, time="10:00"),
+    ]
+    qrcodes = [ch for ch in c.channels if ch.kind == "qrcode"] or c.channels[:1]
+    for ch in qrcodes:
+        s.append(Slot(f"welcome.group.{ch.id}", "welcome.group", "group", channel=ch.id, trigger="on_join",
+                      extra={"channel": channel_context(ch)}))
+    s.append(Slot("welcome.private", "welcome.private", "private", trigger="on_add"))
+    s.append(Slot("rules", "rules", "group", day=1, time="09:30"))
+    for d in days:
+        s.append(Slot(f"topic.d{d}", "topic", "group", day=d, time="20:00",
+                      extra={"topic": topic_for_day(c, d)}))
+        s.append(Slot(f"lure.nudge.d{d}", "lure.nudge", "group", day=d, time="12:30",
+                      extra={"is_last": d == n}))
+    s.append(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_task_done"))
+    s.append(Slot("closing", "closing", "group", day=n, time="21:00"))
+    for kind, seg in SEGMENT_OF.items():
+        offset = {"lapsed_30": 30, "lapsed_60": 60}.get(seg, 7)
+        target = "private" if kind.startswith("recall") else "group"
+        s.append(Slot(kind, kind, target, segment=seg, trigger="after_end", offset_days=offset, time="19:30",
+                      extra={"segment": segment_context(c, seg)}))
+    return s
+
+
+def slot_context(base: dict[str, Any], c: Campaign, slot: Slot) -> dict[str, Any]:
+    """The base context plus what this slot adds (channel, topic, segment, day)."""
+    ctx = dict(base)
+    ctx.update(slot.extra)
+    if slot.day is not None:
+        ctx["day"] = dict(base["days"][slot.day - 1])
+    return ctx

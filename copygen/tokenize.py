@@ -29,8 +29,9 @@ _tokenizer: jieba.Tokenizer | None = None
 _extra_words: set[str] = set()
 
 
-def user_dictionary() -> Path:
-    return rules_dir() / "lexicon" / "userdict.txt"
+def user_dictionaries() -> list[Path]:
+    """Every ``rules/lexicon/*.txt`` is a jieba user dictionary (``word [freq] [tag]`` per line)."""
+    return sorted((rules_dir() / "lexicon").glob("*.txt"))
 
 
 def _build() -> jieba.Tokenizer:
@@ -44,8 +45,7 @@ def _build() -> jieba.Tokenizer:
         tk.tmp_dir = None
     tk.cache_file = "jieba.cache"
     tk.initialize()
-    udict = user_dictionary()
-    if udict.is_file():
+    for udict in user_dictionaries():
         tk.load_userdict(str(udict))
     return tk
 

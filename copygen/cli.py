@@ -40,6 +40,63 @@ def cli() -> None:
     """copygen：私域社群活动文案生成与检查。"""
 
 
+# --------------------------------------------------------------------- pack --
+
+@cli.command()
+@click.argument("campaign", type=click.Path(dir_okay=False))
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+              help="输出目录：pack.json、pack.md、messages.jsonl。")
+@click.option("--seed", default=0, show_default=True, type=int, help="选模板的随机种子；同一种子输出完全相同。")
+@click.option("--variants", default=1, show_default=True, type=click.IntRange(1, 10), help="每个位置出几条不同写法。")
+@click.option("--templates", "template_dir", type=click.Path(file_okay=False, exists=True),
+              help="自己的模板目录（<kind>/<variant>.j2），同名覆盖内置模板。")
+@click.option("--config", "config_path", metavar="FILE", help="检查用的配置文件（默认当前目录的 copygen.yaml）。")
+@click.option("--no-check", is_flag=True, help="只生成，不检查。")
+@click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option("--nofail", is_flag=True, help="有没通过检查的文案也以 0 退出。")
+def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: str | None, config_path: str | None,
+         no_check: bool, force: bool, nofail: bool) -> None:
+    """根据活动文件生成整套文案，并逐条检查。"""
+    import time
+
+    from .campaign import load_campaign
+    from .config import build_checker, load_config
+    from .pack import build_pack
+    from .packout import write_pack
+    from .render import default_catalogue
+
+    t0 = time.perf_counter()
+    c = load_campaign(campaign)
+    extra = (Path(template_dir).resolve(),) if template_dir else ()
+    checker = None if no_check else build_checker(load_config(config_path))
+    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants)
+    written = write_pack(doc, Path(out_dir), force=force)
+    s = doc.summary
+    judged = f"，通过检查 {s['passed']}/{s['judged']}" if checker else "（未检查）"
+    click.echo(f"已生成 {s['pieces']} 条文案{judged}，用时 {time.perf_counter() - t0:.2f} 秒 → "
+               + "、".join(str(p) for p in written), err=True)
+    if s["unresolved"]:
+        click.echo(f"没能通过检查：{'、'.join(s['unresolved'])}（详见 pack.md）", err=True)
+        if not nofail:
+            sys.exit(1)
+
+
+# --------------------------------------------------------------------- init --
+
+@cli.command()
+@click.argument("path", default="campaign.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def init(path: str, force: bool) -> None:
+    """写一份带中文注释的活动文件模板。"""
+    from .resources import starter_campaign
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise _Fail(f"{target} 已存在（要覆盖请加 --force）")
+    target.write_text(starter_campaign(), encoding="utf-8")
+    click.echo(f"已写入 {target}：改好后运行 copygen pack {target} -o out/", err=True)
+
+
 # --------------------------------------------------------------------- check --
 
 KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])

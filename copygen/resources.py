@@ -21,3 +21,7 @@ def templates_dir(lang: str = "zh") -> Path:
 
 def rules_dir() -> Path:
     return _find("rules")
+
+
+def starter_campaign() -> str:
+    return (_PKG / "starter_campaign.yaml").read_text(encoding="utf-8")

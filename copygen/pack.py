@@ -1,0 +1,161 @@
+"""Slots → drafts → judged pieces: the pack.
+
+Generation and judging stay apart: ``render`` writes drafts, the checker
+judges each one, and this module only chooses.  For every slot the variants
+are tried in an order fixed by (seed, slot id), and the first ones that pass
+every dimension are kept; a slot where no variant passes keeps its best draft
+and is listed as unresolved.  Same campaign and seed → byte-identical pack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import __version__
+from .campaign import Campaign
+from .context import build_context
+from .engine import Checker
+from .render import Catalogue, Template, placeholders
+from .report import DraftReport
+from .slots import Slot, plan, slot_context
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FindingOut(_Out):
+    rule: str
+    dimension: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    start: int
+    end: int
+    line: int
+    column: int
+    excerpt: str
+    suggestion: str
+
+
+class DimensionOut(_Out):
+    passed: bool
+    score: int = Field(ge=0, le=100)
+
+
+class CheckOut(_Out):
+    passed: bool
+    dimensions: dict[str, DimensionOut]
+    findings: list[FindingOut]
+
+
+class Piece(_Out):
+    id: str = Field(description="稳定编号：同一活动、同一 seed 下不变")
+    slot: str = Field(description="所属位置；--variants N 时同一位置有 N 条")
+    kind: str
+    target: Literal["group", "private", "moments", "poster"]
+    channel: str | None = None
+    segment: str | None = None
+    day: int | None = Field(None, description="活动第几天（从1开始）；事件触发的为 null")
+    date: str | None = Field(None, description="具体日期（活动文件写了 start_date 时）")
+    time: str | None = Field(None, description="建议发送时间 HH:MM")
+    trigger: str | None = Field(None, description="on_join / on_add / on_task_done / after_end")
+    offset_days: int | None = Field(None, description="after_end：活动结束后第几天")
+    template: str
+    variant: str
+    variables: list[str] = Field(description="机器人发送前要替换的占位符，如 %NICKNAME%")
+    text: str
+    bytes: int = Field(description="UTF-8 字节数（企业微信等按字节限长）")
+    check: CheckOut | None = None
+
+
+class PackDoc(_Out):
+    copygen: str
+    seed: int
+    variants: int
+    campaign: dict[str, Any]
+    summary: dict[str, Any]
+    pieces: list[Piece]
+
+
+def pack_schema() -> dict:
+    return PackDoc.model_json_schema()
+
+
+def _order(templates: list[Template], seed: int, slot: Slot) -> list[Template]:
+    """A fixed pseudo-random order per (seed, slot): variety across slots, stable across runs."""
+    def key(t: Template) -> str:
+        return hashlib.sha256(f"{seed}|{slot.id}|{t.variant}".encode()).hexdigest()
+
+    ordered = sorted(templates, key=key)
+    if slot.kind == "topic":  # the day's form first, then the other forms
+        form = slot.extra["topic"]["form"]
+        has_options = bool(slot.extra["topic"]["options"])
+        ordered = [t for t in ordered if t.variant == form] + [
+            t for t in ordered if t.variant != form and (t.variant != "vote" or has_options)]
+    return ordered
+
+
+def _check_out(r: DraftReport) -> CheckOut:
+    return CheckOut(
+        passed=r.passed,
+        dimensions={k: DimensionOut(passed=v.passed, score=v.score) for k, v in r.dimensions.items()},
+        findings=[FindingOut(**f.public()) for f in r.findings],
+    )
+
+
+def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None,
+               seed: int = 0, variants: int = 1) -> PackDoc:
+    base = build_context(c)
+    pieces: list[Piece] = []
+    unresolved: list[str] = []
+    for slot in plan(c):
+        ctx = slot_context(base, c, slot)
+        chosen: list[tuple[Template, str, DraftReport | None]] = []
+        spare: list[tuple[Template, str, DraftReport | None]] = []
+        for t in _order(catalogue.variants(slot.kind), seed, slot):
+            text = catalogue.render(t, ctx)
+            report = checker.check(text, slot.kind, slot.id) if checker else None
+            (chosen if report is None or report.passed else spare).append((t, text, report))
+            if len(chosen) >= variants:
+                break
+        if len(chosen) < variants:
+            spare.sort(key=lambda x: -_quality(x[2]))
+            missing = variants - len(chosen)
+            chosen += spare[:missing]
+            if spare[:missing]:
+                unresolved.append(slot.id)
+        for k, (t, text, report) in enumerate(chosen, 1):
+            pieces.append(Piece(
+                id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,
+                target=slot.target, channel=slot.channel, segment=slot.segment, day=slot.day,
+                date=base["days"][slot.day - 1]["date"] or None if slot.day else None,
+                time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days,
+                template=t.name, variant=t.variant, variables=placeholders(text), text=text,
+                bytes=len(text.encode("utf-8")), check=_check_out(report) if report else None,
+            ))
+    judged = [p for p in pieces if p.check is not None]
+    return PackDoc(
+        copygen=__version__, seed=seed, variants=variants,
+        campaign={
+            "brand": c.brand.name, "group": base["group"]["full_name"], "type": c.group.type,
+            "days": c.group.duration_days, "start_date": c.group.start_date.isoformat() if c.group.start_date else None,
+        },
+        summary={
+            "pieces": len(pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),
+            "kinds": sorted({p.kind for p in pieces}), "unresolved": unresolved,
+        },
+        pieces=pieces,
+    )
+
+
+def _quality(r: DraftReport | None) -> float:
+    """Among failing drafts, prefer no errors, then fewer warnings, then higher scores."""
+    if r is None:
+        return 0.0
+    errors = sum(f.severity == "error" for f in r.findings)
+    warnings = sum(f.severity == "warning" for f in r.findings)
+    mean = sum(d.score for d in r.dimensions.values()) / max(1, len(r.dimensions))
+    return -1000 * errors - 100 * warnings + mean

@@ -86,6 +86,8 @@ class Matcher:
     @classmethod
     def build(cls, p: rs.Patterns, lexicons: dict[str, list[str]], where: str) -> "Matcher":
         terms = [normalise_term(t) for t in _expand(p.terms, lexicons, where)]
+        if p.view == "squeezed":  # the lexicon is squeezed like the text, or 某某 could never match
+            terms = [t for t in map(_squeeze_key, terms) if t]
         toks = frozenset(normalise_term(t) for t in _expand(p.tokens, lexicons, where))
         term_re = None
         if terms:
@@ -235,9 +237,15 @@ def run_rule(cr: CompiledRule, doc: Doc) -> tuple[list[_Hit], float | None]:
 
 
 def _squeeze_key(s: str) -> str:
+    """A term as the squeezed view sees it: no filler, no repeated characters (digits kept)."""
     from .textnorm import FILLER
 
-    return "".join(c for c in s if c not in FILLER and not c.isspace())
+    out: list[str] = []
+    for c in s:
+        if c in FILLER or c.isspace() or (out and out[-1] == c and not c.isdigit()):
+            continue
+        out.append(c)
+    return "".join(out)
 
 
 def _dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

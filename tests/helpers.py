@@ -1,0 +1,20 @@
+"""Shared test helpers: run the CLI in-process, load examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from copygen.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def run(*args: str, input: str | None = None):
+    """Invoke the CLI; a crash (anything but SystemExit) re-raises so it never passes as an exit code."""
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result

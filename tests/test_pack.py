@@ -1,0 +1,148 @@
+"""The pack: every kind present, judged, deterministic, never overwriting the user's files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from copygen.campaign import load_campaign
+from copygen.config import build_checker
+from copygen.pack import PackDoc, build_pack
+from copygen.packout import to_markdown
+from copygen.render import default_catalogue, find_leak
+from copygen.slots import KINDS
+
+from .helpers import EXAMPLES, run
+
+
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    """pack.md snapshots are stored as readable .md files: review them like code."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+@pytest.fixture(scope="module")
+def packs():
+    return {p.stem: build_pack(load_campaign(p), default_catalogue(), build_checker()) for p in EXAMPLES}
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_pack_md_snapshot(packs, name, snapshot):
+    assert to_markdown(packs[name]) == snapshot.use_extension(MarkdownSnapshot)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_every_kind_present_and_every_piece_passes(packs, name):
+    doc = packs[name]
+    assert {p.kind for p in doc.pieces} == set(KINDS)
+    failing = {p.id: [f.message for f in p.check.findings if f.severity != "info"]
+               for p in doc.pieces if not p.check.passed}
+    assert not failing, failing
+    assert doc.summary["unresolved"] == []
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_no_template_leak_and_placeholders_recorded(packs, name):
+    for p in packs[name].pieces:
+        assert find_leak(p.text) is None, (p.id, p.text)
+        assert p.text.strip() == p.text and "\n\n\n" not in p.text
+        for v in p.variables:
+            assert v in p.text
+    welcomes = [p for p in packs[name].pieces if p.kind == "welcome.group"]
+    assert welcomes and all("%NICKNAME%" in p.variables for p in welcomes)
+
+
+def test_one_topic_per_day_in_varied_forms(packs):
+    for name, doc in packs.items():
+        days = load_campaign(next(p for p in EXAMPLES if p.stem == name)).group.duration_days
+        topics = [p for p in doc.pieces if p.kind == "topic"]
+        assert sorted(p.day for p in topics) == list(range(1, days + 1))
+        assert len({p.variant for p in topics}) == len(topics)  # no form repeats within a campaign
+
+
+def test_at_least_three_variants_per_kind():
+    cat = default_catalogue()
+    for kind in KINDS:
+        assert len(cat.variants(kind)) >= 3, kind
+
+
+def test_same_seed_same_bytes_other_seed_other_choice(tmp_path):
+    ex = str(EXAMPLES[0])
+    for d in ("a", "b"):
+        assert run("pack", ex, "-o", str(tmp_path / d), "--seed", "7").exit_code == 0
+    for f in ("pack.json", "pack.md", "messages.jsonl"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    assert run("pack", ex, "-o", str(tmp_path / "c"), "--seed", "8").exit_code == 0
+    a = json.loads((tmp_path / "a" / "pack.json").read_text(encoding="utf-8"))
+    c = json.loads((tmp_path / "c" / "pack.json").read_text(encoding="utf-8"))
+    assert [p["variant"] for p in a["pieces"]] != [p["variant"] for p in c["pieces"]]
+
+
+def test_variants_gives_n_different_texts_per_slot():
+    doc = build_pack(load_campaign(EXAMPLES[0]), default_catalogue(), build_checker(), variants=3)
+    by_slot: dict[str, list[str]] = {}
+    for p in doc.pieces:
+        by_slot.setdefault(p.slot, []).append(p.variant)
+    for slot, variants in by_slot.items():
+        assert len(variants) == 3 and len(set(variants)) == 3, slot
+
+
+def test_outputs_and_schema(tmp_path):
+    out = tmp_path / "out"
+    r = run("pack", str(EXAMPLES[0]), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    doc = PackDoc.model_validate_json((out / "pack.json").read_text(encoding="utf-8"))
+    assert all(p.check is not None for p in doc.pieces)
+    lines = [json.loads(ln) for ln in (out / "messages.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == len({p.slot for p in doc.pieces})
+    for m in lines:
+        assert m["target"] in {"group", "private", "moments", "poster"}
+        assert m["day"] is not None or m["trigger"] is not None
+        assert m["bytes"] == len(m["text"].encode("utf-8"))
+    md = (out / "pack.md").read_text(encoding="utf-8")
+    assert md.startswith("# ") and "## 第1天" in md
+
+
+def test_existing_output_is_never_overwritten_without_force(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pack.md").write_text("我手改过的文案", encoding="utf-8")
+    r = run("pack", str(EXAMPLES[0]), "-o", str(out))
+    assert r.exit_code == 2 and "--force" in r.output
+    assert (out / "pack.md").read_text(encoding="utf-8") == "我手改过的文案"
+    assert not (out / "pack.json").exists()  # nothing written at all
+    assert run("pack", str(EXAMPLES[0]), "-o", str(out), "--force").exit_code == 0
+    assert (out / "pack.md").read_text(encoding="utf-8").startswith("# ")
+
+
+def test_user_template_dir_overrides_a_builtin(tmp_path):
+    (tmp_path / "lure.poster").mkdir()
+    (tmp_path / "lure.poster" / "mine.j2").write_text(
+        "{#- 自己的海报 -#}\n我刚领了{{ lure.phrase }}\n{{ lure.mechanic.task }}就送，{{ lure.deadline }}截止", encoding="utf-8")
+    from copygen.render import Catalogue
+
+    cat = Catalogue((tmp_path,))
+    assert "mine" in [t.variant for t in cat.variants("lure.poster")]
+
+
+def test_user_template_with_missing_variable_fails_loudly(tmp_path):
+    (tmp_path / "lure.poster").mkdir()
+    for i in range(3):
+        (tmp_path / "lure.poster" / f"bad{i}.j2").write_text("送{{ lure.nothing }}", encoding="utf-8")
+    r = run("pack", str(EXAMPLES[0]), "-o", str(tmp_path / "out"), "--templates", str(tmp_path))
+    assert r.exit_code == 2 and "lure.nothing" in r.output
+
+
+def test_user_template_cannot_escape_the_sandbox(tmp_path):
+    (tmp_path / "lure.poster").mkdir()
+    (tmp_path / "lure.poster" / "evil.j2").write_text("{{ ''.__class__.__mro__ }}", encoding="utf-8")
+    from copygen.errors import TemplateError
+    from copygen.render import Catalogue
+
+    cat = Catalogue((tmp_path,))
+    evil = next(t for t in cat.variants("lure.poster") if t.variant == "evil")
+    with pytest.raises(TemplateError):
+        cat.render(evil, {})

@@ -48,6 +48,19 @@ def join_cn(items: list[str], last: str = "和") -> str:
     return "、".join(items[:-1]) + last + items[-1]
 
 
+_NEGATIONS = ("不", "别", "禁止", "请勿", "严禁", "勿")
+
+
+def as_dont(item: str) -> str:
+    """A banned behaviour as a prohibition: 发二维码 → 不发二维码 (already negated items stay)."""
+    return item if item.startswith(_NEGATIONS) else f"不{item}"
+
+
+def clean(s: str) -> str:
+    """Free text from the campaign without trailing punctuation, so templates can add their own."""
+    return s.strip().rstrip("。，,.！!；;、 ")
+
+
 def fmt_num(x: float | int) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
@@ -78,6 +91,7 @@ def _days(c: Campaign) -> list[dict[str, Any]]:
     for n in range(1, c.group.duration_days + 1):
         d = c.group.start_date + dt.timedelta(days=n - 1) if c.group.start_date else None
         out.append({
+            "after_deadline": bool(d and c.lure.deadline and d > c.lure.deadline),
             "n": n,
             "date": d.isoformat() if d else "",
             "label": date_phrase(d) if d else f"第{n}天",
@@ -113,8 +127,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "name": c.brand.name, "sells": c.brand.sells, "industry": c.brand.industry,
             "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": c.brand.area,
         },
-        "audience": {"who": c.audience.who, "needs": list(c.audience.needs), "need": c.audience.needs[0],
-                     "needs_text": join_cn(list(c.audience.needs))},
+        "audience": {"who": c.audience.who, "needs": [clean(n) for n in c.audience.needs],
+                     "need": clean(c.audience.needs[0]), "needs_text": join_cn([clean(n) for n in c.audience.needs])},
         "group": {
             "type": g.type, "type_label": GROUP_TYPE_LABEL[g.type], "is_lead": g.type == "lead",
             "name": g.name, "number": number, "full_name": full_name,
@@ -124,18 +138,20 @@ def build_context(c: Campaign) -> dict[str, Any]:
         },
         "lure": {
             "item": lure.item, "quantity": fmt_num(lure.quantity), "unit": lure.unit, "amount": amount,
-            "phrase": f"{amount}{lure.item}", "value": value, "relation": lure.relation,
+            "phrase": f"{amount}{lure.item}", "value": value, "relation": clean(lure.relation),
             "mechanic": _mechanic(c), "deadline": deadline, "deadline_short": deadline_short,
-            "delivery": lure.delivery, "claimed": lure.claimed or 0,
+            "delivery": clean(lure.delivery), "claimed": lure.claimed or 0,
             "proof": list(lure.proof), "proof_text": "，".join(lure.proof),
         },
         "rules": {"banned": list(c.rules.banned), "banned_text": join_cn(list(c.rules.banned), "、"),
+                  "dont": [as_dont(b) for b in c.rules.banned],
+                  "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
                   "penalty": list(c.rules.penalty), "penalty_text": "，".join(c.rules.penalty)},
         "voice": {"persona": c.voice.persona, "name": c.voice.name, "address": c.voice.address,
                   "emoji": emoji_on},
         "e": e,
         "ph": dict(PLACEHOLDERS),
-        "closing": {"next_step": c.closing.next_step},
+        "closing": {"next_step": clean(c.closing.next_step)},
         "days": days,
     }
 
@@ -156,5 +172,5 @@ def topic_for_day(c: Campaign, day: int) -> dict[str, Any]:
 
 
 def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
-    offer = getattr(c.segments, segment).offer
+    offer = clean(getattr(c.segments, segment).offer)
     return {"id": segment, "offer": offer}

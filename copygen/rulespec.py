@@ -2,15 +2,24 @@
 
 One file per module under ``rules/`` (or in a user's rule pack).  A module
 names its dimension, the kinds of copy it applies to and the principle behind
-it; each rule picks one of five kinds and supplies data:
+it; each rule picks one of six kinds and supplies data:
 
 ``existence``     a term/regex/token found → finding (``exceptions`` veto a match,
-                  ``unless`` suppresses the rule when evidence is present)
+                  ``unless`` suppresses the rule when evidence is present; ``fix``
+                  gives a safe replacement: a literal, a regex template with \\1 /
+                  \\g<0>, or a map from the matched text to its replacement)
 ``substitution``  a term found → finding with the replacement as suggestion and fix
 ``occurrence``    count matches: fewer than ``min`` or more than ``max`` → finding;
                   with ``score`` the count also drives the dimension score
 ``metric``        weighted features summed into a score, compared to a threshold
 ``sequence``      a sequence of jieba tokens with bounded gaps between steps
+``length``        the raw draft measured against a channel's limit: ``max_bytes``
+                  (UTF-8), ``max_chars``, ``max_lines``; the finding starts where the
+                  draft passes the limit ({bytes}/{chars}/{lines} and {limit} fill the message)
+
+Patterns search one view of the draft (``textnorm``): ``norm`` (default),
+``squeezed`` (evasion-proof: filler and repeats removed) or ``raw`` (as written,
+for typography).  ``tokens`` always compare with jieba tokens of ``norm``.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ class Patterns(_M):
     terms: list[str] = []
     tokens: list[str] = []
     regex: list[str] = []
-    view: Literal["norm", "squeezed"] = "norm"
+    view: Literal["norm", "squeezed", "raw"] = "norm"
 
     @field_validator("regex")
     @classmethod
@@ -85,6 +94,7 @@ class Existence(_Rule):
     unless: Patterns = Field(default_factory=Patterns)
     unless_scope: Literal["draft", "sentence"] = "draft"
     once: bool = False  # report only the first match
+    fix: str | dict[str, str] | None = None  # safe replacement of the match (see the module docstring)
 
 
 class Substitution(_Rule):
@@ -142,7 +152,20 @@ class Sequence(_Rule):
     steps: list[Step] = Field(min_length=2)
 
 
-Rule = Annotated[Union[Existence, Substitution, Occurrence, Metric, Sequence], Field(discriminator="kind")]
+class Length(_Rule):
+    kind: Literal["length"]
+    max_bytes: int | None = Field(None, ge=1)  # UTF-8 bytes of the raw draft
+    max_chars: int | None = Field(None, ge=1)  # characters (line breaks not counted)
+    max_lines: int | None = Field(None, ge=1)  # lines, blank ones included
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> "Length":
+        if self.max_bytes is None and self.max_chars is None and self.max_lines is None:
+            raise ValueError("length 规则至少要写 max_bytes、max_chars 或 max_lines")
+        return self
+
+
+Rule = Annotated[Union[Existence, Substitution, Occurrence, Metric, Sequence, Length], Field(discriminator="kind")]
 
 
 class Module(_M):

@@ -1,94 +1,176 @@
 """Draft → normalised copy with an offset map back to the raw text.
 
 Rules match on the normalised copy; every span they report is mapped back so
-findings always point into the draft the user wrote.  Two views:
+findings always point into the draft the user wrote.  Three views:
 
-* ``norm``: the raw text folded one character at a time (full-width letters and digits,
-  styled digits ①❶⑴, traditional → simplified, lower-case Latin) with
-  invisible format characters (zero-width space, BOM, soft hyphen…) removed.
-* ``squeezed``: ``norm`` without filler characters (spaces, dashes, dots,
-  asterisks…) and with runs of one repeated character collapsed, so that
-  「全 网 最 低」「全-网-最-低」「全*网」「全全网」 all read 全网最低 for evasion-proof
-  lexicon rules.  Typography rules read the raw text instead.
+* ``raw``: the draft as written.  Typography rules (full-width punctuation,
+  ！！, spacing, length) read this one, since normalising would hide what they check.
+* ``norm``: the raw text folded one character at a time — full-width letters,
+  digits and ％, styled digits (①❶⑴⒈⓵➊⑩㉑ → digits, ㈠㊀ → 一), look-alike ideographs
+  (Kangxi radicals ⼀, compatibility ideographs → the unified character),
+  decorated Latin (ⓐ → a), traditional → simplified, lower-case Latin — with
+  invisible characters removed (zero-width space/joiner, BOM, soft hyphen,
+  bidi controls, variation selectors, combining strike-throughs).
+  Chinese punctuation stays as written.
+* ``squeezed``: ``norm`` without filler characters (spaces, punctuation,
+  symbols, emoji…) and with runs of one repeated character collapsed (digits
+  keep their repeats), so that 「全 网 最 低」「全-网-最-低」「全*网」「全🔥网」「全全网」
+  all read 全网最低 for evasion-proof lexicon rules.  Because it also joins
+  words across punctuation (「最近，第一次」→「最近第一次」), only multi-character
+  terms that cannot arise across a boundary belong in squeezed patterns.
+
+Speed: the fold is one C-level ``str.translate`` over a lazily filled,
+per-character cached table; the offset map is only built character by
+character when a draft actually contains a character that is dropped or
+expanded (zero-width, ⑩ → 10…).  Otherwise the map is the identity.
 """
 
 from __future__ import annotations
 
 import bisect
 import unicodedata
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from .t2s import T2S
 
-# Styled digits that NFKC leaves alone or expands to several characters: one glyph → one digit.
-_DIGITS = {"\u24ea": "0", "\u24ff": "0", "\U0001F10B": "0"}
-for _first in (0x2460, 0x2474, 0x2488, 0x2776, 0x2780, 0x278A, 0x24F5):  # ① ⑴ ⒈ ❶ ➀ ➊ ⓵
-    for _i in range(9):
-        _DIGITS[chr(_first + _i)] = str(_i + 1)
-
-# Characters removed from the normalised copy (Unicode category Cf: zero-width, BOM, bidi…).
+# Characters removed from the normalised copy: format characters (zero-width
+# space/joiner, BOM, soft hyphen, bidi controls — category Cf), variation
+# selectors, combining marks used to strike or decorate a character, and
+# invisible "blank" letters used as spaces.
 _INVISIBLE_CATEGORIES = {"Cf"}
+_INVISIBLE_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x20D0, 0x20FF), (0xFE00, 0xFE0F),
+                     (0xFE20, 0xFE2F), (0xE0100, 0xE01EF))
+_BLANKS = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u2800"}  # Hangul fillers, braille blank
+
+# Explicit look-alikes the generic folding misses.
+_EXTRA = {"\uff05": "%", "\u24ff": "0", "\U0001F10B": "0", "\U0001F10C": "0"}
 
 # Filler a writer puts inside a word to dodge a lexicon: removed in the squeezed view.
-FILLER = set(" \t\u3000\u00a0-_.*·•~～=+/\\|'\"`^、，,。!！?？:：;；…—–()（）[]【】<>《》「」『』“”‘’#@&%$")
+# Besides these, every space, punctuation mark and symbol (emoji included) is filler.
+FILLER = set(" \t\u3000\u00a0-_.*·•~～=+/\\|'\"`^、，,。!！?？:：;；…—–()（）[]【】<>《》「」『』“”‘’#@&$丶ㆍ")
+_KEEP = {"%"}  # symbols that carry meaning even when squeezed (100%)
+_FILLER_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
 
 
-def _fold_char(ch: str) -> str:
-    """One raw character → one normalised character (or '' to drop it)."""
-    if ch in _DIGITS:
-        return _DIGITS[ch]
-    o = ord(ch)
-    if 0xFF01 <= o <= 0xFF5E and chr(o - 0xFEE0).isalnum():  # full-width letters and digits only:
-        ch = chr(o - 0xFEE0)  # punctuation stays as written (，！？ are the typography rules' business)
-    elif o == 0x3000:
-        ch = " "
-    elif unicodedata.category(ch) in _INVISIBLE_CATEGORIES:
-        return ""
-    else:
-        k = unicodedata.normalize("NFKC", ch)
-        if len(k) == 1 and (k.isdigit() or k.isalpha()) and not _is_cjk(ch):
-            ch = k  # ⓐ→a, ²→2, Ⓕ→F … but never rewrite a CJK character
-    ch = T2S.get(ch, ch)
-    return ch.lower() if ch.isascii() else ch
+def _in_ranges(o: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(a <= o <= b for a, b in ranges)
 
 
 def _is_cjk(ch: str) -> bool:
     o = ord(ch)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
+    return 0x3400 <= o <= 0x9FFF or 0x20000 <= o <= 0x2A6DF or 0x2A700 <= o <= 0x2EBEF
 
 
-_FOLD_CACHE: dict[str, str] = {}
+def _styled_number(ch: str) -> str | None:
+    """①⑴⒈❶➀➊⓵⑩㉑ → "1"… "21"; ㈠㊀ → 一 (an ideograph in a circle stays an ideograph)."""
+    try:
+        value = unicodedata.numeric(ch)
+    except (TypeError, ValueError):
+        return None
+    if value != int(value) or value < 0:
+        return None
+    k = unicodedata.normalize("NFKC", ch).strip("()（）.")
+    if len(k) == 1 and _is_cjk(k):
+        return k
+    return str(int(value))
+
+
+def _fold_char(ch: str) -> str:
+    """One raw character → its normalised form: usually one character, '' to drop it,
+    several for a styled number such as ⑩ → "10"."""
+    if ch in _EXTRA:
+        return _EXTRA[ch]
+    o = ord(ch)
+    if o < 0x80:
+        return ch.lower()
+    if 0xFF01 <= o <= 0xFF5E and chr(o - 0xFEE0).isalnum():  # full-width letters and digits only:
+        return chr(o - 0xFEE0).lower()  # punctuation stays as written (，！？ are typography's business)
+    if o == 0x3000 or ch in _BLANKS:
+        return " "
+    cat = unicodedata.category(ch)
+    if cat in _INVISIBLE_CATEGORIES or _in_ranges(o, _INVISIBLE_RANGES):
+        return ""
+    if cat == "No":
+        n = _styled_number(ch)
+        if n is not None:
+            return n
+    if not _is_cjk(ch):
+        k = unicodedata.normalize("NFKC", ch)
+        if len(k) == 1 and (k.isdigit() or k.isalpha()):
+            ch = k  # ⓐ→a, ²→2, Ⓕ→F, ⼀→一, compatibility ideographs → unified; never rewrites a CJK character
+    ch = T2S.get(ch, ch)
+    return ch.lower() if ch.isascii() else ch
+
+
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, o: int) -> str:
+        ch = chr(o)
+        f = _fold_char(ch)
+        self[o] = f
+        if len(f) != 1:
+            _RESIZING.add(ch)
+        return f
+
+
+_TABLE = _FoldTable()
+_RESIZING: set[str] = set()  # characters seen so far that fold to '' or to several characters
 
 
 def fold(ch: str) -> str:
-    r = _FOLD_CACHE.get(ch)
-    if r is None:
-        r = _FOLD_CACHE[ch] = _fold_char(ch)
-    return r
+    """The normalised form of one character (cached)."""
+    return _TABLE[ord(ch)] if len(ch) == 1 else "".join(_TABLE[ord(c)] for c in ch)
 
 
-@dataclass
+def normalise(s: str) -> str:
+    """The ``norm`` view of any string (lexicon terms are normalised the same way)."""
+    return s.translate(_TABLE)
+
+
+class _FillerTable(dict):
+    def __missing__(self, ch: str) -> bool:
+        v = ch not in _KEEP and (ch in FILLER or ch.isspace() or unicodedata.category(ch) in _FILLER_CATEGORIES)
+        self[ch] = v
+        return v
+
+
+_FILLER_OF = _FillerTable()
+
+
+def is_filler(ch: str) -> bool:
+    return _FILLER_OF[ch]
+
+
+def squeeze(s: str) -> str:
+    """A string as the squeezed view sees it: no filler, no repeated characters (digits kept)."""
+    out: list[str] = []
+    last = ""
+    filler = _FILLER_OF
+    for c in s:
+        if filler[c] or (c == last and not c.isdigit()):
+            continue
+        out.append(c)
+        last = c
+    return "".join(out)
+
+
 class Text:
-    """A draft with its normalised views; ``to_raw`` maps spans back."""
+    """A draft with its normalised views; ``to_raw`` / ``from_raw`` map spans between them."""
 
-    raw: str
-    norm: str = field(init=False)
-    _map: list[int] = field(init=False, repr=False)  # norm index → raw index
-    _line_starts: list[int] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        out: list[str] = []
-        idx: list[int] = []
-        for i, ch in enumerate(self.raw):
-            f = fold(ch) if not ch.isascii() or ch.isupper() else ch
-            if f:
-                out.append(f)
-                idx.append(i)
-        self.norm = "".join(out)
-        idx.append(len(self.raw))
-        self._map = idx
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(self.raw) if c == "\n"]
+    def __init__(self, raw: str):
+        self.raw = raw
+        norm = raw.translate(_TABLE)
+        if len(norm) == len(raw) and _RESIZING.isdisjoint(raw):
+            self._map = range(len(raw) + 1)  # every character folded to exactly one: identity map
+        else:
+            idx: list[int] = []
+            table = _TABLE
+            for i, ch in enumerate(raw):
+                idx.extend([i] * len(table[ord(ch)]))
+            idx.append(len(raw))
+            self._map = idx
+        self.norm = norm
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """A [start, end) span of ``norm`` → the matching span of ``raw``."""
@@ -97,23 +179,53 @@ class Text:
         return self._map[start], self._map[end - 1] + 1
 
     @cached_property
+    def _rmap(self) -> list[int] | range:
+        """raw index → index of the first ``norm`` character produced at or after it."""
+        if isinstance(self._map, range):
+            return self._map
+        out = [0] * (len(self.raw) + 1)
+        j = 0
+        m = self._map
+        for i in range(len(self.raw) + 1):
+            while j < len(self.norm) and m[j] < i:
+                j += 1
+            out[i] = j
+        return out
+
+    def from_raw(self, start: int, end: int) -> tuple[int, int]:
+        """A [start, end) span of ``raw`` → the ``norm`` span of what it produced."""
+        r = self._rmap
+        return r[start], max(r[start], r[end])
+
+    @cached_property
     def squeezed(self) -> tuple[str, list[int]]:
         """``norm`` without filler and repeated characters, with a map to ``norm`` indices."""
         chars: list[str] = []
         idx: list[int] = []
+        filler = _FILLER_OF
+        last = ""
         for i, ch in enumerate(self.norm):
-            if ch in FILLER or ch.isspace():
-                continue
-            if chars and chars[-1] == ch and not ch.isdigit():
+            if filler[ch] or (ch == last and not ch.isdigit()):
                 continue  # 全全网 → 全网 (digits keep repeats: 100 stays 100)
             chars.append(ch)
             idx.append(i)
+            last = ch
         idx.append(len(self.norm))
         return "".join(chars), idx
 
     def squeezed_to_raw(self, start: int, end: int) -> tuple[int, int]:
         _, idx = self.squeezed
         return self.to_raw(idx[start], idx[end - 1] + 1 if end > start else idx[start])
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.raw.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
 
     def line_col(self, raw_offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a raw offset."""

@@ -17,7 +17,7 @@ from typing import Iterable
 from . import rulespec as rs
 from .errors import InputError
 from .report import Dimension, DraftReport, Finding
-from .textnorm import Text, fold
+from .textnorm import Text, normalise, squeeze
 from .tokenize import Token, tokenize
 
 BASE_KINDS = ("lure", "welcome", "rules", "topic", "other")
@@ -38,7 +38,7 @@ def base_kind(kind: str) -> str:
 
 
 def normalise_term(term: str) -> str:
-    return "".join(fold(c) for c in term)
+    return normalise(term)
 
 
 # ---------------------------------------------------------------- the draft --
@@ -85,7 +85,9 @@ class Matcher:
 
     @classmethod
     def build(cls, p: rs.Patterns, lexicons: dict[str, list[str]], where: str) -> "Matcher":
-        terms = [normalise_term(t) for t in _expand(p.terms, lexicons, where)]
+        terms = _expand(p.terms, lexicons, where)
+        if p.view != "raw":  # the raw view compares terms as written
+            terms = [normalise_term(t) for t in terms]
         if p.view == "squeezed":  # the lexicon is squeezed like the text, or 某某 could never match
             terms = [t for t in map(_squeeze_key, terms) if t]
         toks = frozenset(normalise_term(t) for t in _expand(p.tokens, lexicons, where))
@@ -101,25 +103,40 @@ class Matcher:
     def find(self, doc: Doc) -> list[tuple[int, int]]:
         if not self:
             return []
-        spans: list[tuple[int, int]] = []
-        if self.view == "squeezed":
-            s, idx = doc.text.squeezed
-            for a, b in self._search(s):
-                spans.append((idx[a], idx[b - 1] + 1))
-        else:
-            spans.extend(self._search(doc.norm))
+        spans = [span for span, _ in self._matches(doc)]
         if self.tokens:
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
         return sorted(set(spans))
 
-    def _search(self, s: str) -> Iterable[tuple[int, int]]:
+    def _matches(self, doc: Doc) -> Iterable[tuple[tuple[int, int], re.Match]]:
+        """Term and regex matches with their spans in normalised coordinates."""
+        if self.view == "squeezed":
+            s, idx = doc.text.squeezed
+            for m in self._search(s):
+                yield (idx[m.start()], idx[m.end() - 1] + 1), m
+        elif self.view == "raw":
+            for m in self._search(doc.text.raw):
+                yield doc.text.from_raw(*m.span()), m
+        else:
+            for m in self._search(doc.norm):
+                yield m.span(), m
+
+    def fixes(self, doc: Doc, fix: str | dict[str, str]) -> dict[tuple[int, int], str]:
+        """The replacement ``fix`` gives for each term/regex match, keyed by its span."""
+        out: dict[tuple[int, int], str] = {}
+        for span, m in self._matches(doc):
+            repl = fix.get(m.group(0)) if isinstance(fix, dict) else m.expand(fix)
+            if repl is not None:
+                out.setdefault(span, repl)
+        return out
+
+    def _search(self, s: str) -> Iterable[re.Match]:
         if self.terms is not None:
-            for m in self.terms.finditer(s):
-                yield m.span()
+            yield from self.terms.finditer(s)
         for r in self.regexes:
             for m in r.finditer(s):
                 if m.end() > m.start():
-                    yield m.span()
+                    yield m
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
         for a, b in self.find(doc):
@@ -216,7 +233,8 @@ def run_rule(cr: CompiledRule, doc: Doc) -> tuple[list[_Hit], float | None]:
         hits = _dedupe(hits)
         if spec.once:
             hits = hits[:1]
-        return [_Hit(a, b) for a, b in hits], None
+        fixes = cr.m["match"].fixes(doc, spec.fix) if hits and spec.fix is not None else {}
+        return [_Hit(a, b, fix=fixes.get((a, b))) for a, b in hits], None
     if isinstance(spec, rs.Substitution):
         spans = cr.m["match"].find(doc)
         if spans and cr.m["exceptions"]:
@@ -233,19 +251,49 @@ def run_rule(cr: CompiledRule, doc: Doc) -> tuple[list[_Hit], float | None]:
         return _metric(cr, spec, doc)
     if isinstance(spec, rs.Sequence):
         return [_Hit(a, b) for a, b in _sequence(cr, doc)], None
+    if isinstance(spec, rs.Length):
+        return _length(spec, doc), None
     raise AssertionError(spec)
 
 
 def _squeeze_key(s: str) -> str:
     """A term as the squeezed view sees it: no filler, no repeated characters (digits kept)."""
-    from .textnorm import FILLER
+    return squeeze(s)
 
-    out: list[str] = []
-    for c in s:
-        if c in FILLER or c.isspace() or (out and out[-1] == c and not c.isdigit()):
-            continue
-        out.append(c)
-    return "".join(out)
+
+def _length(spec: rs.Length, doc: Doc) -> list[_Hit]:
+    """One finding per limit passed, pointing at the first characters over the limit."""
+    raw = doc.text.raw
+    hits: list[_Hit] = []
+
+    def at(cut: int, **subst: str) -> None:
+        end = min(len(raw), cut + 20)
+        nl = raw.find("\n", cut, end)
+        end = nl if nl > cut else end
+        hits.append(_Hit(*doc.text.from_raw(cut, end), subst=subst))
+
+    if spec.max_bytes is not None:
+        size = len(raw.encode("utf-8"))
+        if size > spec.max_bytes:
+            cut = len(raw.encode("utf-8")[:spec.max_bytes].decode("utf-8", "ignore"))
+            at(cut, bytes=str(size), limit=str(spec.max_bytes))
+    if spec.max_chars is not None:
+        n = len(raw) - raw.count("\n")
+        if n > spec.max_chars:
+            cut, seen = len(raw), 0
+            for i, c in enumerate(raw):
+                if c != "\n":
+                    seen += 1
+                    if seen > spec.max_chars:
+                        cut = i
+                        break
+            at(cut, chars=str(n), limit=str(spec.max_chars))
+    if spec.max_lines is not None:
+        lines = raw.rstrip("\n").split("\n")
+        if len(lines) > spec.max_lines:
+            cut = sum(len(line) + 1 for line in lines[:spec.max_lines])
+            at(min(cut, len(raw)), lines=str(len(lines)), limit=str(spec.max_lines))
+    return hits
 
 
 def _dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -160,15 +160,24 @@ def channel_context(ch: Channel) -> dict[str, Any]:
     return {"id": ch.id, "name": ch.name, "kind": ch.kind, "audience": ch.audience}
 
 
-def topic_for_day(c: Campaign, day: int) -> dict[str, Any]:
-    """Day n (1-based) takes the n-th topic of the bank and a form that rotates with the day."""
-    t: Topic = c.topics[(day - 1) % len(c.topics)]
-    form = t.form
-    if form is None:
-        rotation = [f for f in TOPIC_FORMS if f != "vote" or len(t.options) >= 2]
-        form = rotation[(day - 1) % len(rotation)]
-    return {"theme": t.theme, "options": list(t.options), "form": form, "form_label": TOPIC_FORM_LABEL[form],
-            "letters": [f"{chr(65 + i)} {o}" for i, o in enumerate(t.options)]}
+def topic_plan(c: Campaign) -> list[dict[str, Any]]:
+    """One topic a day: day n takes the n-th theme of the bank; a theme without a fixed form
+    gets the least-used form so far that differs from yesterday's (votes need options)."""
+    used = {f: 0 for f in TOPIC_FORMS}
+    plan: list[dict[str, Any]] = []
+    prev = None
+    for day in range(1, c.group.duration_days + 1):
+        t: Topic = c.topics[(day - 1) % len(c.topics)]
+        form = t.form
+        if form is None:
+            allowed = [f for f in TOPIC_FORMS if f != "vote" or len(t.options) >= 2]
+            form = min(allowed, key=lambda f: (f == prev, used[f], TOPIC_FORMS.index(f)))
+        used[form] += 1
+        prev = form
+        plan.append({"theme": t.theme, "options": list(t.options), "form": form,
+                     "form_label": TOPIC_FORM_LABEL[form],
+                     "letters": [f"{chr(65 + i)} {o}" for i, o in enumerate(t.options)]})
+    return plan
 
 
 def segment_context(c: Campaign, segment: str) -> dict[str, Any]:

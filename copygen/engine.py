@@ -345,6 +345,9 @@ def _metric(cr: CompiledRule, spec: rs.Metric, doc: Doc) -> tuple[list[_Hit], fl
 
 
 def _sequence(cr: CompiledRule, doc: Doc) -> list[tuple[int, int]]:
+    first_words = cr.steps[0][1]
+    if isinstance(first_words, frozenset) and not any(w in doc.norm for w in first_words):
+        return []  # a token is a piece of the draft: no first-step word in it, no match
     toks = [t for t in doc.tokens if not t.word.isspace()]
 
     def ok(step_m, word: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .campaign import Campaign
-from .context import channel_context, segment_context, topic_for_day
+from .context import channel_context, segment_context, topic_plan
 
 KINDS = (
     "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.fulfilment",
@@ -56,9 +56,10 @@ def plan(c: Campaign) -> list[Slot]:
                       extra={"channel": channel_context(ch)}))
     s.append(Slot("welcome.private", "welcome.private", "private", trigger="on_add"))
     s.append(Slot("rules", "rules", "group", day=1, time="09:30"))
+    topics = topic_plan(c)
     for d in days:
         s.append(Slot(f"topic.d{d}", "topic", "group", day=d, time="20:00",
-                      extra={"topic": topic_for_day(c, d)}))
+                      extra={"topic": topics[d - 1]}))
         s.append(Slot(f"lure.nudge.d{d}", "lure.nudge", "group", day=d, time="12:30",
                       extra={"is_last": d == n}))
     s.append(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_task_done"))

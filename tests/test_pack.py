@@ -60,7 +60,9 @@ def test_one_topic_per_day_in_varied_forms(packs):
         days = load_campaign(next(p for p in EXAMPLES if p.stem == name)).group.duration_days
         topics = [p for p in doc.pieces if p.kind == "topic"]
         assert sorted(p.day for p in topics) == list(range(1, days + 1))
-        assert len({p.variant for p in topics}) == len(topics)  # no form repeats within a campaign
+        forms = [p.variant for p in sorted(topics, key=lambda p: p.day)]
+        assert all(a != b for a, b in zip(forms, forms[1:])), forms  # never the same form two days running
+        assert len(set(forms)) >= min(len(forms), 3), forms
 
 
 def test_at_least_three_variants_per_kind():
@@ -133,7 +135,7 @@ def test_user_template_with_missing_variable_fails_loudly(tmp_path):
     for i in range(3):
         (tmp_path / "lure.poster" / f"bad{i}.j2").write_text("送{{ lure.nothing }}", encoding="utf-8")
     r = run("pack", str(EXAMPLES[0]), "-o", str(tmp_path / "out"), "--templates", str(tmp_path))
-    assert r.exit_code == 2 and "lure.nothing" in r.output
+    assert r.exit_code == 2 and "bad" in r.output and "nothing" in r.output and "Traceback" not in r.output
 
 
 def test_user_template_cannot_escape_the_sandbox(tmp_path):

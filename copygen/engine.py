@@ -82,6 +82,10 @@ class Matcher:
     regexes: list[re.Pattern]
     tokens: frozenset[str]
     view: str
+    # One alternation of terms and group-free regexes: a single scan instead of one per pattern.
+    combined: re.Pattern | None = None
+    # Token words as a substring probe: jieba only runs when one of them occurs in the draft.
+    token_probe: re.Pattern | None = None
 
     @classmethod
     def build(cls, p: rs.Patterns, lexicons: dict[str, list[str]], where: str) -> "Matcher":
@@ -95,7 +99,13 @@ class Matcher:
         if terms:
             alts = sorted(set(terms), key=len, reverse=True)
             term_re = re.compile("|".join(re.escape(t) for t in alts))
-        return cls(term_re, [re.compile(r) for r in p.regex], toks, p.view)
+        regexes = [re.compile(r) for r in p.regex]
+        combined = None
+        if (term_re or regexes) and all(r.groups == 0 for r in regexes):
+            parts = ([term_re.pattern] if term_re else []) + [r.pattern for r in regexes]
+            combined = re.compile("|".join(f"(?:{x})" for x in parts))
+        probe = re.compile("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
+        return cls(term_re, regexes, toks, p.view, combined, probe)
 
     def __bool__(self) -> bool:
         return bool(self.terms or self.regexes or self.tokens)
@@ -104,7 +114,7 @@ class Matcher:
         if not self:
             return []
         spans = [span for span, _ in self._matches(doc)]
-        if self.tokens:
+        if self.token_probe is not None and self.token_probe.search(doc.norm):
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
         return sorted(set(spans))
 
@@ -131,6 +141,11 @@ class Matcher:
         return out
 
     def _search(self, s: str) -> Iterable[re.Match]:
+        if self.combined is not None:
+            for m in self.combined.finditer(s):
+                if m.end() > m.start():
+                    yield m
+            return
         if self.terms is not None:
             yield from self.terms.finditer(s)
         for r in self.regexes:
@@ -139,6 +154,8 @@ class Matcher:
                     yield m
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
+        if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
+            return self.combined.search(doc.norm) is not None
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True

@@ -84,18 +84,23 @@ def pack_schema() -> dict:
     return PackDoc.model_json_schema()
 
 
-def _order(templates: list[Template], seed: int, slot: Slot) -> list[Template]:
-    """A fixed pseudo-random order per (seed, slot): variety across slots, stable across runs."""
+def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[Template]:
+    """The order in which a slot tries the variants of its kind.
+
+    A seeded shuffle per kind, rotated by ``nth`` (this slot's position among the
+    slots of its kind): the nudge of day 2 starts where day 1's left off, and two
+    channels get different welcomes.  Stable across runs for the same seed."""
     def key(t: Template) -> str:
-        return hashlib.sha256(f"{seed}|{slot.id}|{t.variant}".encode()).hexdigest()
+        return hashlib.sha256(f"{seed}|{slot.kind}|{t.variant}".encode()).hexdigest()
 
     ordered = sorted(templates, key=key)
     if slot.kind == "topic":  # the day's form first, then the other forms
         form = slot.extra["topic"]["form"]
         has_options = bool(slot.extra["topic"]["options"])
-        ordered = [t for t in ordered if t.variant == form] + [
+        return [t for t in ordered if t.variant == form] + [
             t for t in ordered if t.variant != form and (t.variant != "vote" or has_options)]
-    return ordered
+    k = nth % len(ordered)
+    return ordered[k:] + ordered[:k]
 
 
 def _check_out(r: DraftReport) -> CheckOut:
@@ -111,11 +116,13 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     base = build_context(c)
     pieces: list[Piece] = []
     unresolved: list[str] = []
+    seen_kinds: dict[str, int] = {}
     for slot in plan(c):
+        nth = seen_kinds[slot.kind] = seen_kinds.get(slot.kind, -1) + 1
         ctx = slot_context(base, c, slot)
         chosen: list[tuple[Template, str, DraftReport | None]] = []
         spare: list[tuple[Template, str, DraftReport | None]] = []
-        for t in _order(catalogue.variants(slot.kind), seed, slot):
+        for t in _order(catalogue.variants(slot.kind), seed, slot, nth):
             text = catalogue.render(t, ctx)
             report = checker.check(text, slot.kind, slot.id) if checker else None
             (chosen if report is None or report.passed else spare).append((t, text, report))

@@ -158,8 +158,15 @@ def list_rules(config_path: str | None, kind: str | None) -> None:
     for cr in rules:
         kinds = ",".join(sorted(cr.kinds))
         click.echo(f"{cr.id}  {cr.spec.severity:<7} {dim_label(cr.dimension):<5} {cr.spec.name}  [{kinds}]")
-        click.echo(f"      {cr.spec.message}")
+        click.echo(f"      {_unfilled(cr.spec.message)}")
     click.echo(f"共 {len(rules)} 条规则")
+
+
+def _unfilled(text: str) -> str:
+    """A rule message outside a finding: its {match}-style slots read as ….."""
+    import re
+
+    return re.sub(r"\{\w+\}", "…", text)
 
 
 @cli.command()
@@ -177,10 +184,10 @@ def explain(rule_id: str, config_path: str | None) -> None:
     s = cr.spec
     click.echo(f"{s.id} {s.name}（{dim_label(cr.dimension)}，{s.severity}，{s.kind}）")
     click.echo(f"适用：{'、'.join(sorted(cr.kinds))}")
-    click.echo(f"提示：{s.message}")
+    click.echo(f"提示：{_unfilled(s.message)}")
     click.echo(f"依据：{s.principle or cr.module.principle}")
     if s.suggestion:
-        click.echo(f"建议：{s.suggestion}")
+        click.echo(f"建议：{_unfilled(s.suggestion)}")
     if s.link:
         click.echo(f"参考：{s.link}")
     if s.examples.fail:

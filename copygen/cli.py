@@ -169,6 +169,12 @@ def _unfilled(text: str) -> str:
     return re.sub(r"\{\w+\}", "…", text)
 
 
+def _short(example: str, limit: int = 80) -> str:
+    """One line per example; byte-limit rules carry kilobyte-long examples."""
+    flat = example.replace("\n", "⏎")
+    return flat if len(flat) <= limit else f"{flat[:limit]}…（共{len(example)}字）"
+
+
 @cli.command()
 @click.argument("rule_id")
 @click.option("--config", "config_path", metavar="FILE", help="配置文件。")
@@ -193,11 +199,11 @@ def explain(rule_id: str, config_path: str | None) -> None:
     if s.examples.fail:
         click.echo("不合格的写法：")
         for e in s.examples.fail:
-            click.echo(f"  ✗ {e}")
+            click.echo(f"  ✗ {_short(e)}")
     if s.examples.pass_:
         click.echo("合格的写法：")
         for e in s.examples.pass_:
-            click.echo(f"  ✓ {e}")
+            click.echo(f"  ✓ {_short(e)}")
 
 
 # --------------------------------------------------------------------- schema --

@@ -200,6 +200,8 @@ class CompiledRule:
         return self.module.dimension
 
     def applies(self, kind: str) -> bool:
+        if kind in self.spec.not_kinds:
+            return False
         return kind in self.kinds or base_kind(kind) in self.kinds
 
 
@@ -290,9 +292,14 @@ def _length(spec: rs.Length, doc: Doc) -> list[_Hit]:
         hits.append(_Hit(*doc.text.from_raw(cut, end), subst=subst))
 
     if spec.max_bytes is not None:
-        size = len(raw.encode("utf-8"))
+        size = len(raw.encode("utf-8", "surrogatepass"))
         if size > spec.max_bytes:
-            cut = len(raw.encode("utf-8")[:spec.max_bytes].decode("utf-8", "ignore"))
+            cut, used = len(raw), 0
+            for i, c in enumerate(raw):
+                used += 1 if c < "\x80" else 2 if c < "\u0800" else 3 if c < "\U00010000" else 4
+                if used > spec.max_bytes:
+                    cut = i
+                    break
             at(cut, bytes=str(size), limit=str(spec.max_bytes))
     if spec.max_chars is not None:
         n = len(raw) - raw.count("\n")

@@ -83,6 +83,7 @@ class _Rule(_M):
     suggestion: str = ""
     link: str = ""
     kinds: list[str] | None = None  # narrows the module's ``applies_to``
+    not_kinds: list[str] = []  # exact kinds left out (e.g. welcome.group has its own byte limit)
     enabled: bool = True  # False = opt-in through the config
     examples: Examples = Field(default_factory=Examples)
 

@@ -14,8 +14,9 @@ findings always point into the draft the user wrote.  Three views:
   Chinese punctuation stays as written.
 * ``squeezed``: ``norm`` without filler characters (spaces, punctuation,
   symbols, emoji…) and with runs of one repeated character collapsed (digits
-  keep their repeats), so that 「全 网 最 低」「全-网-最-低」「全*网」「全🔥网」「全全网」
-  all read 全网最低 for evasion-proof lexicon rules.  Because it also joins
+  keep their repeats) and rare look-alike ideographs folded (蕞 → 最), so that
+  「全 网 最 低」「全-网-最-低」「全*网」「全🔥网」「全全网」「全网蕞低」 all read
+  全网最低 for evasion-proof lexicon rules.  Because it also joins
   words across punctuation (「最近，第一次」→「最近第一次」), only multi-character
   terms that cannot arise across a boundary belong in squeezed patterns.
 
@@ -49,6 +50,9 @@ _EXTRA = {"\uff05": "%", "\u24ff": "0", "\U0001F10B": "0", "\U0001F10C": "0"}
 # Besides these, every space, punctuation mark and symbol (emoji included) is filler.
 FILLER = set(" \t\u3000\u00a0-_.*·•~～=+/\\|'\"`^、，,。!！?？:：;；…—–()（）[]【】<>《》「」『』“”‘’#@&$丶ㆍ")
 _KEEP = {"%"}  # symbols that carry meaning even when squeezed (100%)
+# Rare look-alike ideographs used only to dodge a lexicon (全网蕞低, 笫一): folded in the squeezed view only,
+# so the normalised copy other rules read keeps the character the writer chose.
+LOOKALIKE = {"蕞": "最", "笫": "第"}
 _FILLER_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
 
 
@@ -148,6 +152,7 @@ def squeeze(s: str) -> str:
     last = ""
     filler = _FILLER_OF
     for c in s:
+        c = LOOKALIKE.get(c, c)
         if filler[c] or (c == last and not c.isdigit()):
             continue
         out.append(c)
@@ -203,8 +208,10 @@ class Text:
         chars: list[str] = []
         idx: list[int] = []
         filler = _FILLER_OF
+        look = LOOKALIKE
         last = ""
         for i, ch in enumerate(self.norm):
+            ch = look.get(ch, ch)
             if filler[ch] or (ch == last and not ch.isdigit()):
                 continue  # 全全网 → 全网 (digits keep repeats: 100 stays 100)
             chars.append(ch)

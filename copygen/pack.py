@@ -117,12 +117,17 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     pieces: list[Piece] = []
     unresolved: list[str] = []
     seen_kinds: dict[str, int] = {}
+    used: dict[str, set[str]] = {}  # variants already placed, per kind: tried last, so days differ
     for slot in plan(c):
         nth = seen_kinds[slot.kind] = seen_kinds.get(slot.kind, -1) + 1
         ctx = slot_context(base, c, slot)
+        taken = used.setdefault(slot.kind, set())
+        order = _order(catalogue.variants(slot.kind), seed, slot, nth)
+        if slot.kind != "topic":  # a topic's form is planned per day (context.topic_plan)
+            order = [t for t in order if t.variant not in taken] + [t for t in order if t.variant in taken]
         chosen: list[tuple[Template, str, DraftReport | None]] = []
         spare: list[tuple[Template, str, DraftReport | None]] = []
-        for t in _order(catalogue.variants(slot.kind), seed, slot, nth):
+        for t in order:
             text = catalogue.render(t, ctx)
             report = checker.check(text, slot.kind, slot.id) if checker else None
             (chosen if report is None or report.passed else spare).append((t, text, report))
@@ -134,6 +139,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
             chosen += spare[:missing]
             if spare[:missing]:
                 unresolved.append(slot.id)
+        taken.update(t.variant for t, _, _ in chosen)
         for k, (t, text, report) in enumerate(chosen, 1):
             pieces.append(Piece(
                 id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,

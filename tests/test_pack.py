@@ -148,3 +148,12 @@ def test_user_template_cannot_escape_the_sandbox(tmp_path):
     evil = next(t for t in cat.variants("lure.poster") if t.variant == "evil")
     with pytest.raises(TemplateError):
         cat.render(evil, {})
+
+
+def test_repeated_slots_of_a_kind_use_different_variants(packs):
+    cat = default_catalogue()
+    for name, doc in packs.items():
+        for kind in ("lure.nudge", "welcome.group"):
+            pieces = [p for p in doc.pieces if p.kind == kind]
+            n = min(len(pieces), len(cat.variants(kind)))
+            assert len({p.variant for p in pieces[:n]}) == n, (name, kind, [p.variant for p in pieces])

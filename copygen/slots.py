@@ -57,11 +57,15 @@ def plan(c: Campaign) -> list[Slot]:
     s.append(Slot("welcome.private", "welcome.private", "private", trigger="on_add"))
     s.append(Slot("rules", "rules", "group", day=1, time="09:30"))
     topics = topic_plan(c)
+    last_lure_day = n
+    if c.lure.deadline and c.group.start_date:
+        last_lure_day = max(1, min(n, (c.lure.deadline - c.group.start_date).days + 1))
     for d in days:
         s.append(Slot(f"topic.d{d}", "topic", "group", day=d, time="20:00",
                       extra={"topic": topics[d - 1]}))
-        s.append(Slot(f"lure.nudge.d{d}", "lure.nudge", "group", day=d, time="12:30",
-                      extra={"is_last": d == n}))
+        if d <= last_lure_day:  # no progress nudge once the lure's deadline has passed
+            s.append(Slot(f"lure.nudge.d{d}", "lure.nudge", "group", day=d, time="12:30",
+                          extra={"is_last": d == last_lure_day}))
     s.append(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_task_done"))
     s.append(Slot("closing", "closing", "group", day=n, time="21:00"))
     for kind, seg in SEGMENT_OF.items():

@@ -157,3 +157,28 @@ def test_repeated_slots_of_a_kind_use_different_variants(packs):
             pieces = [p for p in doc.pieces if p.kind == kind]
             n = min(len(pieces), len(cat.variants(kind)))
             assert len({p.variant for p in pieces[:n]}) == n, (name, kind, [p.variant for p in pieces])
+
+
+def test_no_nudge_after_the_lure_deadline():
+    import yaml
+
+    from copygen.campaign import parse_campaign
+
+    data = yaml.safe_load((EXAMPLES[0].parent / "fruit-lead.yaml").read_text(encoding="utf-8"))
+    data["group"]["duration_days"] = 5
+    data["lure"]["deadline"] = "2026-12-04"  # day 2 of 5
+    doc = build_pack(parse_campaign(data), default_catalogue(), build_checker())
+    assert sorted(p.day for p in doc.pieces if p.kind == "lure.nudge") == [1, 2]
+    assert len([p for p in doc.pieces if p.kind == "topic"]) == 5
+
+
+def test_unresolved_slots_exit_1_unless_nofail(tmp_path):
+    cfg = tmp_path / "copygen.yaml"
+    cfg.write_text("lexicons:\n  banned_words: [车厘子]\n", encoding="utf-8")  # every lure piece names it
+    fruit = str(EXAMPLES[0].parent / "fruit-lead.yaml")
+    r = run("pack", fruit, "-o", str(tmp_path / "a"), "--config", str(cfg))
+    assert r.exit_code == 1 and "lure.poster" in r.output
+    doc = PackDoc.model_validate_json((tmp_path / "a" / "pack.json").read_text(encoding="utf-8"))
+    assert "lure.poster" in doc.summary["unresolved"]
+    assert "没能通过检查的位置" in (tmp_path / "a" / "pack.md").read_text(encoding="utf-8")
+    assert run("pack", fruit, "-o", str(tmp_path / "b"), "--config", str(cfg), "--nofail").exit_code == 0

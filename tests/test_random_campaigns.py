@@ -68,3 +68,15 @@ def test_random_campaign_packs_cleanly(c, seed):
         assert "，，" not in p.text and "。。" not in p.text and "、、" not in p.text, (p.id, p.text)
     again = build_pack(c, cat, checker=None, seed=seed)
     assert again.model_dump() == doc.model_dump()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(campaigns())
+def test_random_campaign_is_judged_end_to_end(c):
+    from copygen.config import build_checker
+
+    doc = build_pack(c, default_catalogue(), checker=build_checker())
+    assert all(p.check is not None and p.check.dimensions for p in doc.pieces)
+    for p in doc.pieces:  # every finding's span lies inside its piece
+        for f in p.check.findings:
+            assert 0 <= f.start <= f.end <= len(p.text)

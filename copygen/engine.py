@@ -2,8 +2,8 @@
 closed rule kinds of ``rulespec``; it knows nothing about any particular rule.
 
 Every matcher is compiled once per ``Checker``.  A draft is normalised once
-(``textnorm.Text``) and cut by jieba at most once, and only when a rule that
-needs tokens applies.
+(``textnorm.Text``) and cut by jieba at most once, and only when a word that a
+token-level rule looks for occurs in it (a token is always a piece of the draft).
 """
 
 from __future__ import annotations
@@ -35,10 +35,6 @@ def base_kind(kind: str) -> str:
     if head in _OTHER_PREFIXES:
         return "other"
     raise InputError(f"未知的文案类型：{kind}（可选 lure、welcome、rules、topic，或 pack 里的类型如 lure.poster）")
-
-
-def normalise_term(term: str) -> str:
-    return normalise(term)
 
 
 # ---------------------------------------------------------------- the draft --
@@ -91,10 +87,10 @@ class Matcher:
     def build(cls, p: rs.Patterns, lexicons: dict[str, list[str]], where: str) -> "Matcher":
         terms = _expand(p.terms, lexicons, where)
         if p.view != "raw":  # the raw view compares terms as written
-            terms = [normalise_term(t) for t in terms]
+            terms = [normalise(t) for t in terms]
         if p.view == "squeezed":  # the lexicon is squeezed like the text, or 某某 could never match
-            terms = [t for t in map(_squeeze_key, terms) if t]
-        toks = frozenset(normalise_term(t) for t in _expand(p.tokens, lexicons, where))
+            terms = [t for t in map(squeeze, terms) if t]
+        toks = frozenset(normalise(t) for t in _expand(p.tokens, lexicons, where))
         term_re = None
         if terms:
             alts = sorted(set(terms), key=len, reverse=True)
@@ -224,13 +220,13 @@ def compile_rule(spec: rs._Rule, module: rs.Module, where: str) -> CompiledRule:
     if isinstance(spec, rs.Existence):
         cr.m["unless"] = Matcher.build(spec.unless, lex, where)
     if isinstance(spec, rs.Substitution):
-        cr.swap = {normalise_term(k): v for k, v in spec.swap.items()}
+        cr.swap = {normalise(k): v for k, v in spec.swap.items()}
         cr.m["match"] = Matcher.build(rs.Patterns(terms=list(spec.swap), view=spec.view), lex, where)
     if isinstance(spec, rs.Metric):
         cr.features = [(f, Matcher.build(f.match, lex, where)) for f in spec.features]
     if isinstance(spec, rs.Sequence):
         for st in spec.steps:
-            cr.steps.append((st, frozenset(normalise_term(t) for t in _expand(st.tokens, lex, where))
+            cr.steps.append((st, frozenset(normalise(t) for t in _expand(st.tokens, lex, where))
                              if st.tokens else (re.compile(st.regex) if st.regex else None)))
     return cr
 
@@ -261,7 +257,7 @@ def run_rule(cr: CompiledRule, doc: Doc) -> tuple[list[_Hit], float | None]:
             spans = [h for h in spans if not _overlaps(h, exc)]
         out = []
         for a, b in _dedupe(spans):
-            good = cr.swap.get(doc.norm[a:b]) or cr.swap.get(_squeeze_key(doc.norm[a:b])) or ""
+            good = cr.swap.get(doc.norm[a:b]) or cr.swap.get(squeeze(doc.norm[a:b])) or ""
             out.append(_Hit(a, b, fix=good or None, subst={"swap": good}))
         return out, None
     if isinstance(spec, rs.Occurrence):
@@ -273,11 +269,6 @@ def run_rule(cr: CompiledRule, doc: Doc) -> tuple[list[_Hit], float | None]:
     if isinstance(spec, rs.Length):
         return _length(spec, doc), None
     raise AssertionError(spec)
-
-
-def _squeeze_key(s: str) -> str:
-    """A term as the squeezed view sees it: no filler, no repeated characters (digits kept)."""
-    return squeeze(s)
 
 
 def _length(spec: rs.Length, doc: Doc) -> list[_Hit]:

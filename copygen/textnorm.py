@@ -8,7 +8,10 @@ findings always point into the draft the user wrote.  Three views:
 * ``norm``: the raw text folded one character at a time — full-width letters,
   digits and ％, styled digits (①❶⑴⒈⓵➊⑩㉑ → digits, ㈠㊀ → 一), look-alike ideographs
   (Kangxi radicals ⼀, compatibility ideographs → the unified character),
-  decorated Latin (ⓐ → a), traditional → simplified, lower-case Latin — with
+  decorated Latin (ⓐ → a), traditional → simplified, formal (financial) numerals
+  (壹贰叁柒捌玖佰仟 → 一二三七八九百千; 肆伍陆拾, which are also everyday characters —
+  放肆、队伍、陆续、收拾 — only next to another numeral, after 第 or before 元/圆),
+  lower-case Latin — with
   invisible characters removed (zero-width space/joiner, BOM, soft hyphen,
   bidi controls, variation selectors, combining strike-throughs).
   Chinese punctuation stays as written.
@@ -29,6 +32,7 @@ expanded (zero-width, ⑩ → 10…).  Otherwise the map is the identity.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from functools import cached_property
 
@@ -45,6 +49,22 @@ _BLANKS = {"\u3164", "\u115f", "\u1160", "\uffa0", "\u2800"}  # Hangul fillers, 
 
 # Explicit look-alikes the generic folding misses.
 _EXTRA = {"\uff05": "%", "\u24ff": "0", "\U0001F10B": "0", "\U0001F10C": "0"}
+
+# Formal (financial) numerals fold like digits: 销量第壹 reads 销量第一.  Every fold is one
+# character to one character, so offsets never move.
+_FORMAL = {"壹": "一", "贰": "二", "叁": "三", "柒": "七", "捌": "八", "玖": "九", "佰": "百", "仟": "千"}
+# Formal numerals that are also everyday characters (放肆、队伍、陆续、收拾): folded only in a
+# numeric context — next to another numeral, after 第, or before a currency unit.
+_FORMAL_AMBIGUOUS = {"肆": "四", "伍": "五", "陆": "六", "拾": "十"}
+_NUMERAL = "0-9零〇一二三四五六七八九十百千万亿两"
+_AMBIGUOUS_RE = re.compile(
+    f"(?<=[{_NUMERAL}第肆伍陆拾])[肆伍陆拾]|[肆伍陆拾](?=[{_NUMERAL}肆伍陆拾元圆块角])")
+
+
+def _fold_ambiguous(norm: str) -> str:
+    """Context fold of 肆伍陆拾 (same length: offsets are unchanged)."""
+    return _AMBIGUOUS_RE.sub(lambda m: _FORMAL_AMBIGUOUS[m.group()], norm)
+
 
 # Filler a writer puts inside a word to dodge a lexicon: removed in the squeezed view.
 # Besides these, every space, punctuation mark and symbol (emoji included) is filler.
@@ -103,6 +123,7 @@ def _fold_char(ch: str) -> str:
         if len(k) == 1 and (k.isdigit() or k.isalpha()):
             ch = k  # ⓐ→a, ²→2, Ⓕ→F, ⼀→一, compatibility ideographs → unified; never rewrites a CJK character
     ch = T2S.get(ch, ch)
+    ch = _FORMAL.get(ch, ch)
     return ch.lower() if ch.isascii() else ch
 
 
@@ -129,7 +150,7 @@ def fold(ch: str) -> str:
 
 def normalise(s: str) -> str:
     """The ``norm`` view of any string (lexicon terms are normalised the same way)."""
-    return s.translate(_TABLE)
+    return _fold_ambiguous(s.translate(_TABLE))
 
 
 class _FillerTable(dict):
@@ -175,7 +196,7 @@ class Text:
                 idx.extend([i] * len(table[ord(ch)]))
             idx.append(len(raw))
             self._map = idx
-        self.norm = norm
+        self.norm = _fold_ambiguous(norm)  # one character for one: the map above still holds
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """A [start, end) span of ``norm`` → the matching span of ``raw``."""

@@ -119,6 +119,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
     value = f"{fmt_num(lure.value_yuan)}元" if lure.value_yuan else ""
     services = [{"what": s.what, "when": s.when, "text": f"{s.when}{s.what}"} for s in g.services]
     emoji_on = c.voice.emoji
+    # How the operator introduces themself: 店主林姐, but 周学姐 (not 学姐周学姐).
+    me = c.voice.name if c.voice.persona in c.voice.name else c.voice.persona + c.voice.name
     e = {k: (v if emoji_on else "") for k, v in ROLE_EMOJI.items()}
     e["trade"] = INDUSTRY_EMOJI[c.brand.industry] if emoji_on else ""
 
@@ -148,7 +150,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
                   "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
                   "penalty": list(c.rules.penalty), "penalty_text": "，".join(c.rules.penalty)},
         "voice": {"persona": c.voice.persona, "name": c.voice.name, "address": c.voice.address,
-                  "emoji": emoji_on},
+                  "emoji": emoji_on, "me": me, "me_full": me if me in c.brand.name else f"{c.brand.name}的{me}"},
         "e": e,
         "ph": dict(PLACEHOLDERS),
         "closing": {"next_step": clean(c.closing.next_step)},

@@ -68,11 +68,21 @@ def plan(c: Campaign) -> list[Slot]:
                           extra={"is_last": d == last_lure_day}))
     s.append(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_task_done"))
     s.append(Slot("closing", "closing", "group", day=n, time="21:00"))
-    for kind, seg in SEGMENT_OF.items():
-        offset = {"lapsed_30": 30, "lapsed_60": 60}.get(seg, 7)
-        target = "private" if kind.startswith("recall") else "group"
-        s.append(Slot(kind, kind, target, segment=seg, trigger="after_end", offset_days=offset, time="19:30",
-                      extra={"segment": segment_context(c, seg)}))
+    # Wake-ups speak to members in the group: a lead or flash group is gone after its last day,
+    # so there they go out on the later days of the campaign; a fan group gets them a week after.
+    short_lived = c.group.type in ("lead", "flash")
+    wake_days = days[1:] or days
+    for i, (kind, seg) in enumerate(SEGMENT_OF.items()):
+        ctx = {"segment": segment_context(c, seg)}
+        if kind.startswith("recall"):  # lapsed members: a private message 30 / 60 days on
+            s.append(Slot(kind, kind, "private", segment=seg, trigger="after_end",
+                          offset_days=30 if seg == "lapsed_30" else 60, time="19:30", extra=ctx))
+        elif short_lived:
+            s.append(Slot(kind, kind, "group", segment=seg, day=wake_days[i % len(wake_days)], time="19:00",
+                          extra=ctx))
+        else:
+            s.append(Slot(kind, kind, "group", segment=seg, trigger="after_end", offset_days=7, time="19:30",
+                          extra=ctx))
     return s
 
 

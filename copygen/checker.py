@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -52,8 +53,6 @@ def read_jsonl(path: str, default_kind: str) -> Iterator[Draft]:
         fh = open(path, encoding="utf-8") if path != "-" else None
     except OSError as exc:
         raise InputError(f"{path}: 无法读取（{exc.strerror}）") from None
-    import sys
-
     stream = fh or sys.stdin
     try:
         for n, line in enumerate(stream, 1):
@@ -72,8 +71,6 @@ def read_jsonl(path: str, default_kind: str) -> Iterator[Draft]:
 
 
 def read_file(path: str, kind: str | None) -> Draft:
-    import sys
-
     if path == "-":
         return Draft("-", kind or "lure", sys.stdin.read())
     try:

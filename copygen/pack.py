@@ -144,7 +144,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
             pieces.append(Piece(
                 id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,
                 target=slot.target, channel=slot.channel, segment=slot.segment, day=slot.day,
-                date=base["days"][slot.day - 1]["date"] or None if slot.day else None,
+                date=(base["days"][slot.day - 1]["date"] or None) if slot.day else None,
                 time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days,
                 template=t.name, variant=t.variant, variables=placeholders(text), text=text,
                 bytes=len(text.encode("utf-8")), check=_check_out(report) if report else None,

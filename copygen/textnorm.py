@@ -120,6 +120,8 @@ def _fold_char(ch: str) -> str:
             return n
     if not _is_cjk(ch):
         k = unicodedata.normalize("NFKC", ch)
+        if 0x1F200 <= o <= 0x1F2FF:
+            return ch  # squared ideograph emoji (🉐 🈶) stay symbols: filler inside 全🉐网, not the word 得
         if len(k) == 1 and (k.isdigit() or k.isalpha()):
             ch = k  # ⓐ→a, ²→2, Ⓕ→F, ⼀→一, compatibility ideographs → unified; never rewrites a CJK character
     ch = T2S.get(ch, ch)

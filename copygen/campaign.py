@@ -10,14 +10,12 @@ and in the starter file), so they are written in Chinese.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import InputError
+from .errors import InputError, field_errors, read_data
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -208,15 +206,6 @@ class Campaign(_Model):
         return self
 
 
-def _format_error(err: ValidationError) -> str:
-    lines = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith("function-after")) or "(根)"
-        msg = e["msg"].removeprefix("Value error, ")
-        lines.append(f"  {loc}: {msg}")
-    return "\n".join(lines)
-
-
 def parse_campaign(data: object, source: str = "<campaign>") -> Campaign:
     """Validate already-loaded data; raise InputError with a field-path list."""
     if not isinstance(data, dict):
@@ -224,25 +213,13 @@ def parse_campaign(data: object, source: str = "<campaign>") -> Campaign:
     try:
         return Campaign.model_validate(data)
     except ValidationError as err:
-        raise InputError(f"{source}: 活动文件有 {err.error_count()} 处错误\n{_format_error(err)}") from None
+        listing = "\n".join(f"  {line}" for line in field_errors(err))
+        raise InputError(f"{source}: 活动文件有 {err.error_count()} 处错误\n{listing}") from None
 
 
 def load_campaign(path: str | Path) -> Campaign:
     """Read a YAML or JSON campaign file."""
-    p = Path(path)
-    try:
-        raw = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{p}: 文件不存在") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: 无法读取（{exc.__class__.__name__}）") from None
-    try:
-        data = json.loads(raw) if p.suffix.lower() == ".json" else yaml.safe_load(raw)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark is not None else ""
-        raise InputError(f"{p}: {where}格式错误，不是合法的 {'JSON' if p.suffix == '.json' else 'YAML'}") from None
-    return parse_campaign(data, str(p))
+    return parse_campaign(read_data(path, "活动文件"), str(path))
 
 
 def campaign_schema() -> dict:

@@ -17,12 +17,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import rulespec as rs
 from .engine import Checker
-from .errors import InputError
+from .errors import InputError, field_errors, read_data
 from .resources import rules_dir
 from .tokenize import add_words
 
@@ -57,19 +56,13 @@ def load_config(path: str | Path | None = None) -> Config:
         else:
             return Config()
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise InputError(f"{p}: 配置文件不存在") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(f"{p}: 配置文件无法读取（{exc.__class__.__name__}）") from None
+    data = read_data(p, "配置文件") or {}
     if not isinstance(data, dict):
         raise InputError(f"{p}: 配置文件顶层必须是映射")
     try:
         return Config.model_validate({**data, "base": str(p.resolve().parent)})
     except ValidationError as err:
-        e = err.errors()[0]
-        raise InputError(f"{p}: {'.'.join(map(str, e['loc']))}: {e['msg']}") from None
+        raise InputError(f"{p}: {field_errors(err)[0]}") from None
 
 
 def _pack_files(cfg: Config) -> list[Path]:

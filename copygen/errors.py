@@ -13,3 +13,35 @@ class InputError(CopygenError):
 
 class TemplateError(CopygenError):
     """A template failed to render: a missing value, an empty slot or a syntax error."""
+
+
+def read_data(path, what: str) -> object:
+    """Load a user's YAML (or, by suffix, JSON) file; any problem is one InputError line."""
+    import json
+    from pathlib import Path
+
+    import yaml
+
+    p = Path(path)
+    try:
+        raw = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{p}: {what}不存在") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: {what}无法读取（{exc.__class__.__name__}）") from None
+    is_json = p.suffix.lower() == ".json"
+    try:
+        return json.loads(raw) if is_json else yaml.safe_load(raw)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark is not None else (f"第{exc.lineno}行" if is_json else "")
+        raise InputError(f"{p}: {where}格式错误，不是合法的 {'JSON' if is_json else 'YAML'}") from None
+
+
+def field_errors(err) -> list[str]:
+    """A pydantic ValidationError as "field.path: what is wrong" lines."""
+    out = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith("function-after")) or "(根)"
+        out.append(f"{loc}: {e['msg'].removeprefix('Value error, ')}")
+    return out

@@ -28,10 +28,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import InputError
+from .errors import InputError, field_errors, read_data
 
 Severity = Literal["error", "warning", "info"]
 BaseKind = Literal["lure", "welcome", "rules", "topic", "other"]
@@ -188,19 +187,11 @@ class Module(_M):
 
 
 def load_module(path: Path) -> Module:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: 无法读取规则文件（{exc.__class__.__name__}）") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"{path}: 第{mark.line + 1 if mark else '?'}行 YAML 格式错误") from None
+    data = read_data(path, "规则文件")
     try:
         return Module.model_validate(data)
     except ValidationError as err:
-        e = err.errors()[0]
-        loc = ".".join(str(p) for p in e["loc"])
-        raise InputError(f"{path}: {loc}: {e['msg'].removeprefix('Value error, ')}") from None
+        raise InputError(f"{path}: {field_errors(err)[0]}") from None
 
 
 def module_files(root: Path) -> list[Path]:

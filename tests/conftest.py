@@ -8,8 +8,6 @@ from copygen import rulespec as rs
 from copygen.engine import Checker
 from copygen.resources import rules_dir
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
 def all_modules() -> list[tuple[rs.Module, Path]]:

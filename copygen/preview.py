@@ -289,7 +289,8 @@ def _summary(doc: PackDoc) -> dict[str, Any]:
     for p in doc.pieces:
         for f in (p.check.findings if p.check else []):
             sev[f.severity] = sev.get(f.severity, 0) + 1
-    return {"pieces": len(doc.pieces), "judged": doc.summary.get("judged", 0), "passed": doc.summary.get("passed", 0),
+    judged = [p for p in doc.pieces if p.check is not None]
+    return {"pieces": len(doc.pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),
             "severity": sev, "unresolved": doc.summary.get("unresolved") or []}
 
 

@@ -222,6 +222,13 @@ def schema(what: str) -> None:
         click.echo(json.dumps(pack_schema(), ensure_ascii=False, indent=2))
 
 
+# ------------------------------------------------------------ export / send --
+# Feeding bots lives in copygen/bots/ (export payloads, scheduled sending with a journal).
+from .bots.cli import register as _register_bots  # noqa: E402
+
+_register_bots(cli)
+
+
 def main() -> None:
     cli(prog_name="copygen")
 

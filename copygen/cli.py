@@ -1,7 +1,8 @@
 """The command line: thin wrappers over the library.
 
-Exit codes: 0 clean, 1 a finding at error severity (or a pack piece that cannot
-pass), 2 usage or input error — always one short message, never a traceback.
+Exit codes are ``errors.Exit``: 0 clean, 1 a finding at error severity (or a pack
+piece that cannot pass), 2 usage or input error — always one short message, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CopygenError
+from .errors import CopygenError, Exit
 
 
 class _Fail(click.ClickException):
-    exit_code = 2
+    exit_code = Exit.USAGE
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         click.echo(f"copygen: {self.format_message()}", err=True)
@@ -31,7 +32,7 @@ class _Group(click.Group):
             raise _Fail(str(exc)) from None
         except BrokenPipeError:  # `copygen check … | head`
             sys.stderr.close()
-            sys.exit(0)
+            sys.exit(Exit.CLEAN)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,7 +85,7 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     if s["unresolved"]:
         click.echo(f"没能通过检查：{'、'.join(s['unresolved'])}（详见 pack.md）", err=True)
         if not nofail:
-            sys.exit(1)
+            sys.exit(Exit.FINDINGS)
 
 
 # --------------------------------------------------------------------- preview / serve --
@@ -171,7 +172,7 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
     if out:
         click.echo(out)
     if not nofail and any(r.has_errors for r in reports):
-        sys.exit(1)
+        sys.exit(Exit.FINDINGS)
 
 
 # --------------------------------------------------------------------- rules --

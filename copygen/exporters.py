@@ -8,7 +8,6 @@ from typing import Iterable
 from . import __version__
 from .report import DraftReport
 
-FORMATS = ("text", "json", "jsonl", "github", "sarif")
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _DIM_LABEL = {

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import packspec as ps
-from .engine import Doc, Matcher
+from .engine import shipped_lexicons
 from .errors import InputError
+from .matching import Context, Doc, Matcher
 from .packio import Pack, PieceIn, minutes
 from .textnorm import normalise, squeeze
+from .tokenize import Segmenter
 
 WEEKDAYS = "一二三四五六日"
 _WD = {c: i for i, c in enumerate(WEEKDAYS)} | {"天": 6, "七": 6}
@@ -84,10 +86,10 @@ class _Hit:
 class _View:
     """One pack while it is judged: docs, send order and matchers, computed once."""
 
-    def __init__(self, pack: Pack):
+    def __init__(self, pack: Pack, segmenter: Segmenter):
         self.pack = pack
         self.t = pack.timeline
-        self.docs = [Doc(p.text) for p in pack.pieces]
+        self.docs = [Doc(p.text, segmenter) for p in pack.pieces]
         self._keys: dict[int, str] = {}
 
     def when(self, i: int) -> tuple[int, str, int]:
@@ -435,12 +437,12 @@ class _Compiled:
     m: dict
 
 
-def _compile(spec: ps._PackRule, module: ps.PackModule, where: str) -> _Compiled:
+def _compile(spec: ps._PackRule, module: ps.PackModule, ctx: Context) -> _Compiled:
     m: dict = {}
     for name in ("match", "unless"):
         pat = getattr(spec, name, None)
         if pat is not None:
-            m[name] = Matcher.build(pat, {}, where)
+            m[name] = ctx.matcher(pat)
     if isinstance(spec, ps.Timeline):
         m["count"] = [re.compile(r) for r in spec.count]
     return _Compiled(spec, module, m)
@@ -451,8 +453,10 @@ class PackChecker:
 
     def __init__(self, modules: list[tuple[ps.PackModule, Path]], enable: Iterable[str] = (),
                  disable: Iterable[str] = (), severity: dict[str, str] | None = None,
-                 taken: Iterable[str] = ()):
+                 taken: Iterable[str] = (), lexicons: dict[str, list[str]] | None = None):
         enable, disable, severity = set(enable), set(disable), severity or {}
+        lexicons = shipped_lexicons() if lexicons is None else lexicons
+        self.segmenter = Segmenter()
         self.modules = [mod for mod, _ in modules]
         self.rules: list[_Compiled] = []
         seen: dict[str, Path] = {}
@@ -467,13 +471,13 @@ class PackChecker:
                     continue
                 if spec.id in severity:
                     spec = spec.model_copy(update={"severity": severity[spec.id]})
-                self.rules.append(_compile(spec, module, f"{path}:{spec.id}"))
+                self.rules.append(_compile(spec, module, Context(lexicons, f"{path}:{spec.id}")))
 
     def rule(self, rule_id: str) -> _Compiled | None:
         return next((r for r in self.rules if rule_id in (r.spec.id, r.spec.name)), None)
 
     def check(self, pack: Pack, only: str | None = None) -> list[PackFinding]:
-        v = _View(pack)
+        v = _View(pack, self.segmenter)
         out: list[PackFinding] = []
         for cr in self.rules:
             if only is not None and cr.spec.id != only:

@@ -42,6 +42,10 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _empty(p: Patterns) -> bool:
+    return not (p.terms or p.tokens or p.regex)
+
+
 def _piece_kind_matches(kind: str, wanted: list[str]) -> bool:
     return any(kind == w or kind.startswith(w + ".") for w in wanted)
 
@@ -160,7 +164,7 @@ class Timeline(_PackRule):
 
     @model_validator(mode="after")
     def _needs(self) -> "Timeline":
-        if self.check in ("last_day", "stale_deadline") and self.match.empty():
+        if self.check in ("last_day", "stale_deadline") and _empty(self.match):
             raise ValueError(f"{self.check} 要写 match（要找的说法）")
         if self.check == "countdown" and not self.count:
             raise ValueError("countdown 要写 count（带天数的正则）")
@@ -177,7 +181,7 @@ class Dissolution(_PackRule):
 
     @model_validator(mode="after")
     def _needs(self) -> "Dissolution":
-        if self.check == "recall_to_group" and self.match.empty():
+        if self.check == "recall_to_group" and _empty(self.match):
             raise ValueError("recall_to_group 要写 match（叫人回群的说法）")
         return self
 

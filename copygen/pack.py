@@ -155,6 +155,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
         campaign={
             "brand": c.brand.name, "group": base["group"]["full_name"], "type": c.group.type,
             "days": c.group.duration_days, "start_date": c.group.start_date.isoformat() if c.group.start_date else None,
+            "voice": {"persona": c.voice.persona, "name": c.voice.name},  # the sender, for previews
         },
         summary={
             "pieces": len(pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),

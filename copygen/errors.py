@@ -1,10 +1,20 @@
-"""Errors that reach the user as one short line (exit code 2), never a traceback."""
+"""Exit codes, and errors that reach the user as one short line (exit code 2), never a traceback."""
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """Every exit code copygen uses, in one place."""
+
+    CLEAN = 0  # nothing at error severity (warnings may remain)
+    FINDINGS = 1  # a finding at error severity, or a pack slot with no passing variant
+    USAGE = 2  # usage or input error: one line on stderr, never a traceback
 
 
 class CopygenError(Exception):
     """Base class: the message is shown to the user as-is."""
 
-    exit_code = 2
+    exit_code = Exit.USAGE
 
 
 class InputError(CopygenError):
@@ -17,10 +27,7 @@ class TemplateError(CopygenError):
 
 def read_data(path, what: str) -> object:
     """Load a user's YAML (or, by suffix, JSON) file; any problem is one InputError line."""
-    import json
     from pathlib import Path
-
-    import yaml
 
     p = Path(path)
     try:
@@ -29,13 +36,23 @@ def read_data(path, what: str) -> object:
         raise InputError(f"{p}: {what}不存在") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: {what}无法读取（{exc.__class__.__name__}）") from None
-    is_json = p.suffix.lower() == ".json"
+    return parse_data(raw, str(p), is_json=p.suffix.lower() == ".json")
+
+
+def parse_data(raw: str, source: str, is_json: bool, loader=None) -> object:
+    """Parse YAML or JSON text a user wrote; any problem is one InputError line naming ``source``."""
+    import json
+
+    import yaml
+
     try:
-        return json.loads(raw) if is_json else yaml.safe_load(raw)
+        return json.loads(raw) if is_json else yaml.load(raw, Loader=loader or yaml.SafeLoader)  # noqa: S506
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark is not None else (f"第{exc.lineno}行" if is_json else "")
-        raise InputError(f"{p}: {where}格式错误，不是合法的 {'JSON' if is_json else 'YAML'}") from None
+        raise InputError(f"{source}: {where}格式错误，不是合法的 {'JSON' if is_json else 'YAML'}") from None
+    except RecursionError:
+        raise InputError(f"{source}: 嵌套太深，不是合法的 {'JSON' if is_json else 'YAML'}") from None
 
 
 def field_errors(err) -> list[str]:

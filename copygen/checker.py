@@ -28,8 +28,9 @@ class Draft:
     source: Decoded | None = None  # how a draft file was encoded (for --fix --write)
 
 
-def check(text: str, kind: str = "lure", draft_id: str = "-", config: Config | None = None) -> DraftReport:
-    return build_checker(config or Config()).check(text, kind, draft_id)
+def check(text: str, kind: str = "lure", draft_id: str = "-", config: Config | None = None,
+          paragraphs: str = "auto") -> DraftReport:
+    return build_checker(config or Config()).check(text, kind, draft_id, paragraphs)
 
 
 def check_many(drafts: Iterable[Draft], checker: Checker | None = None) -> list[DraftReport]:

@@ -171,7 +171,7 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
 
         apply_fixes(drafts, engine, write=write)
         return
-    reports = [engine.check(d.text, d.kind, d.id) for d in drafts]
+    reports = [engine.check(d.text, d.kind, d.id, paragraphs) for d in drafts]
     render = {"text": render_text, "json": render_json, "jsonl": render_jsonl, "github": render_github,
               "sarif": lambda rs: render_sarif(rs, engine.rules)}[fmt]
     out = render(reports)

@@ -148,12 +148,24 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--encoding", metavar="NAME", help="草稿的编码（默认自动：看 BOM，再试 UTF-8、GB18030）。")
 @click.option("--paragraphs", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="密度类规则（官方腔、表情）按段落判：auto 为3段及以上的长文，always 为每篇有多段的。")
+@click.option("--pack", "pack_path", metavar="DIR",
+              help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
 def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, config_path: str | None,
-          fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str) -> None:
-    """检查文案草稿：FILE 每个文件一篇，- 为标准输入。"""
+          fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str, pack_path: str | None) -> None:
+    """检查文案草稿：FILE 每个文件一篇，- 为标准输入；--pack 检查整个文案包。"""
     from . import checker as ck
     from .exporters import render_github, render_json, render_jsonl, render_sarif, render_text
 
+    if pack_path is not None:
+        from .packcheck import check_pack_cli
+
+        if files or jsonl_path or fix or kind:
+            raise click.UsageError("--pack 不能和 FILE、--jsonl、--kind、--fix 一起用")
+        out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
+        click.echo(out)
+        if errors and not nofail:
+            sys.exit(Exit.FINDINGS)
+        return
     if not files and not jsonl_path:
         raise click.UsageError("请给出要检查的文件、- 或 --jsonl FILE")
     if write and not fix:
@@ -191,13 +203,22 @@ def list_rules(config_path: str | None, kind: str | None) -> None:
     from .config import build_checker, load_config
     from .exporters import dim_label
 
-    engine = build_checker(load_config(config_path))
+    cfg = load_config(config_path)
+    engine = build_checker(cfg)
     rules = engine.rules_for(kind) if kind else engine.rules
     for cr in rules:
         kinds = ",".join(sorted(cr.kinds))
         click.echo(f"{cr.id}  {cr.spec.severity:<7} {dim_label(cr.dimension):<5} {cr.spec.name}  [{kinds}]")
         click.echo(f"      {_unfilled(cr.spec.message)}")
-    click.echo(f"共 {len(rules)} 条规则")
+    pack_rules = []
+    if not kind:  # pack rules judge a whole pack (copygen check --pack), not one kind of draft
+        from .packrules import build_pack_checker
+
+        pack_rules = build_pack_checker(cfg).rules
+        for pr in pack_rules:
+            click.echo(f"{pr.spec.id}  {pr.spec.severity:<7} {dim_label('pack'):<5} {pr.spec.name}  [{pr.spec.kind}]")
+            click.echo(f"      {_unfilled(pr.spec.message)}")
+    click.echo(f"共 {len(rules) + len(pack_rules)} 条规则")
 
 
 def _unfilled(text: str) -> str:
@@ -221,10 +242,18 @@ def explain(rule_id: str, config_path: str | None) -> None:
     from .config import build_checker, load_config
     from .exporters import dim_label
 
-    engine = build_checker(load_config(config_path))
+    cfg = load_config(config_path)
+    engine = build_checker(cfg)
     cr = engine.rule(rule_id.upper()) or engine.rule(rule_id)
     if cr is None:
-        raise _Fail(f"没有规则 {rule_id}（copygen rules 可列出全部）")
+        from .packrules import build_pack_checker
+
+        pr = build_pack_checker(cfg)
+        cr = pr.rule(rule_id.upper()) or pr.rule(rule_id)
+        if cr is None:
+            raise _Fail(f"没有规则 {rule_id}（copygen rules 可列出全部）")
+        _explain_pack_rule(cr)
+        return
     s = cr.spec
     click.echo(f"{s.id} {s.name}（{dim_label(cr.dimension)}，{s.severity}，{s.kind}）")
     click.echo(f"适用：{'、'.join(sorted(cr.kinds))}")
@@ -244,6 +273,21 @@ def explain(rule_id: str, config_path: str | None) -> None:
             click.echo(f"  ✓ {_short(e)}")
 
 
+def _explain_pack_rule(cr) -> None:  # noqa: ANN001 - a packrules._Compiled
+    s = cr.spec
+    click.echo(f"{s.id} {s.name}（整包检查，{s.severity}，{s.kind}）")
+    click.echo("适用：整个文案包（copygen check --pack DIR）")
+    click.echo(f"提示：{_unfilled(s.message)}")
+    click.echo(f"依据：{s.principle or cr.module.principle}")
+    if s.suggestion:
+        click.echo(f"建议：{_unfilled(s.suggestion)}")
+    for head, mark, exs in (("不合格的包：", "✗", s.examples.fail), ("合格的包：", "✓", s.examples.pass_)):
+        if exs:
+            click.echo(head)
+        for ex in exs:
+            click.echo(f"  {mark} " + " ｜ ".join(_short(p.get("text", ""), 40) for p in ex.pieces))
+
+
 # --------------------------------------------------------------------- schema --
 
 @cli.command()
@@ -258,6 +302,13 @@ def schema(what: str) -> None:
         from .pack import pack_schema
 
         click.echo(json.dumps(pack_schema(), ensure_ascii=False, indent=2))
+
+
+# ------------------------------------------------------------ export / send --
+# Feeding bots lives in copygen/bots/ (export payloads, scheduled sending with a journal).
+from .bots.cli import register as _register_bots  # noqa: E402
+
+_register_bots(cli)
 
 
 def main() -> None:

@@ -108,7 +108,10 @@ def preview(pack_dir: str, out: str | None, force: bool) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1024), help="请求体最大字节数。")
 def serve(host: str, port: int, config_path: str | None, max_body: int) -> None:
     """启动本地网页和 HTTP API（/check、/pack、/schema、/docs）。"""
-    from .server import serve as run_server
+    try:
+        from .server import serve as run_server
+    except ImportError as exc:
+        raise _Fail(f"copygen serve 需要 FastAPI 和 uvicorn（缺少 {exc.name}）：pip install 'copygen[serve]'") from None
 
     run_server(host, port, config_path, max_body)
 
@@ -145,12 +148,24 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--fix", is_flag=True, help="只做安全的排版修正，结果输出到标准输出。")
 @click.option("--write", is_flag=True, help="与 --fix 一起用：直接改写文件（原文件备份为 FILE.orig）。")
 @click.option("--nofail", is_flag=True, help="有错误也以 0 退出（逐步上线时用）。")
+@click.option("--pack", "pack_path", metavar="DIR",
+              help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
 def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, config_path: str | None,
-          fix: bool, write: bool, nofail: bool) -> None:
-    """检查文案草稿：FILE 每个文件一篇，- 为标准输入。"""
+          fix: bool, write: bool, nofail: bool, pack_path: str | None) -> None:
+    """检查文案草稿：FILE 每个文件一篇，- 为标准输入；--pack 检查整个文案包。"""
     from . import checker as ck
     from .exporters import render_github, render_json, render_jsonl, render_sarif, render_text
 
+    if pack_path is not None:
+        from .packcheck import check_pack_cli
+
+        if files or jsonl_path or fix or kind:
+            raise click.UsageError("--pack 不能和 FILE、--jsonl、--kind、--fix 一起用")
+        out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
+        click.echo(out)
+        if errors and not nofail:
+            sys.exit(1)
+        return
     if not files and not jsonl_path:
         raise click.UsageError("请给出要检查的文件、- 或 --jsonl FILE")
     if write and not fix:
@@ -185,13 +200,22 @@ def list_rules(config_path: str | None, kind: str | None) -> None:
     from .config import build_checker, load_config
     from .exporters import dim_label
 
-    engine = build_checker(load_config(config_path))
+    cfg = load_config(config_path)
+    engine = build_checker(cfg)
     rules = engine.rules_for(kind) if kind else engine.rules
     for cr in rules:
         kinds = ",".join(sorted(cr.kinds))
         click.echo(f"{cr.id}  {cr.spec.severity:<7} {dim_label(cr.dimension):<5} {cr.spec.name}  [{kinds}]")
         click.echo(f"      {_unfilled(cr.spec.message)}")
-    click.echo(f"共 {len(rules)} 条规则")
+    pack_rules = []
+    if not kind:  # pack rules judge a whole pack (copygen check --pack), not one kind of draft
+        from .packrules import build_pack_checker
+
+        pack_rules = build_pack_checker(cfg).rules
+        for pr in pack_rules:
+            click.echo(f"{pr.spec.id}  {pr.spec.severity:<7} {dim_label('pack'):<5} {pr.spec.name}  [{pr.spec.kind}]")
+            click.echo(f"      {_unfilled(pr.spec.message)}")
+    click.echo(f"共 {len(rules) + len(pack_rules)} 条规则")
 
 
 def _unfilled(text: str) -> str:
@@ -215,10 +239,18 @@ def explain(rule_id: str, config_path: str | None) -> None:
     from .config import build_checker, load_config
     from .exporters import dim_label
 
-    engine = build_checker(load_config(config_path))
+    cfg = load_config(config_path)
+    engine = build_checker(cfg)
     cr = engine.rule(rule_id.upper()) or engine.rule(rule_id)
     if cr is None:
-        raise _Fail(f"没有规则 {rule_id}（copygen rules 可列出全部）")
+        from .packrules import build_pack_checker
+
+        pr = build_pack_checker(cfg)
+        cr = pr.rule(rule_id.upper()) or pr.rule(rule_id)
+        if cr is None:
+            raise _Fail(f"没有规则 {rule_id}（copygen rules 可列出全部）")
+        _explain_pack_rule(cr)
+        return
     s = cr.spec
     click.echo(f"{s.id} {s.name}（{dim_label(cr.dimension)}，{s.severity}，{s.kind}）")
     click.echo(f"适用：{'、'.join(sorted(cr.kinds))}")
@@ -236,6 +268,21 @@ def explain(rule_id: str, config_path: str | None) -> None:
         click.echo("合格的写法：")
         for e in s.examples.pass_:
             click.echo(f"  ✓ {_short(e)}")
+
+
+def _explain_pack_rule(cr) -> None:  # noqa: ANN001 - a packrules._Compiled
+    s = cr.spec
+    click.echo(f"{s.id} {s.name}（整包检查，{s.severity}，{s.kind}）")
+    click.echo("适用：整个文案包（copygen check --pack DIR）")
+    click.echo(f"提示：{_unfilled(s.message)}")
+    click.echo(f"依据：{s.principle or cr.module.principle}")
+    if s.suggestion:
+        click.echo(f"建议：{_unfilled(s.suggestion)}")
+    for head, mark, exs in (("不合格的包：", "✗", s.examples.fail), ("合格的包：", "✓", s.examples.pass_)):
+        if exs:
+            click.echo(head)
+        for ex in exs:
+            click.echo(f"  {mark} " + " ｜ ".join(_short(p.get("text", ""), 40) for p in ex.pieces))
 
 
 # --------------------------------------------------------------------- schema --

@@ -150,10 +150,14 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--fix", is_flag=True, help="只做安全的排版修正，结果输出到标准输出。")
 @click.option("--write", is_flag=True, help="与 --fix 一起用：直接改写文件（原文件备份为 FILE.orig）。")
 @click.option("--nofail", is_flag=True, help="有错误也以 0 退出（逐步上线时用）。")
+@click.option("--encoding", metavar="NAME", help="草稿的编码（默认自动：看 BOM，再试 UTF-8、GB18030）。")
+@click.option("--paragraphs", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="密度类规则（官方腔、表情）按段落判：auto 为3段及以上的长文，always 为每篇有多段的。")
 @click.option("--pack", "pack_path", metavar="DIR",
               help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
 def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, jobs: int | None,
-          config_path: str | None, fix: bool, write: bool, nofail: bool, pack_path: str | None) -> None:
+          config_path: str | None, fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str,
+          pack_path: str | None) -> None:
     """检查文案草稿：FILE 每个文件一篇，目录里每个 .txt/.md 一篇，- 为标准输入；--pack 检查整个文案包。"""
     from itertools import chain
 
@@ -169,24 +173,27 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
         out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
         click.echo(out)
         if errors and not nofail:
-            sys.exit(1)
+            sys.exit(Exit.FINDINGS)
         return
     if not files and not jsonl_path:
         raise click.UsageError("请给出要检查的文件、目录、- 或 --jsonl FILE")
     if write and not fix:
         raise click.UsageError("--write 只能和 --fix 一起用")
+    from .textio import check_encoding
+
+    encoding = check_encoding(encoding)
     cfg = ck.load_config(config_path)
     engine = ck.build_checker(cfg)  # a bad config or rule pack fails here, before any draft is read
-    drafts = ck.read_paths(files, kind)
+    drafts = ck.read_paths(files, kind, encoding)
     if jsonl_path:
-        drafts = chain(drafts, ck.read_jsonl(jsonl_path, kind or "lure"))
+        drafts = chain(drafts, ck.read_jsonl(jsonl_path, kind or "lure", encoding))
     if fix:
         from .fixer import apply_fixes
 
         apply_fixes(drafts, engine, write=write)
         return
     out = stream_for(fmt, engine.rules)
-    for report in check_stream(drafts, cfg, jobs):  # lazily read, written as results arrive, in order
+    for report in check_stream(drafts, cfg, jobs, paragraphs=paragraphs):  # lazily read, written as results arrive, in order
         chunk = out.add(report)
         if chunk:
             click.echo(chunk, nl=False)

@@ -43,9 +43,10 @@ def default_jobs() -> int:
 
 
 def check_stream(drafts: Iterable[Draft], config: Config | None = None, jobs: int | None = None, *,
-                 chunksize: int = CHUNKSIZE, window: int | None = None,
-                 serial_below: int = SERIAL_BELOW) -> Iterator[DraftReport]:
-    """One report per draft, in input order; ``jobs`` worker processes (default: all cores)."""
+                 chunksize: int = CHUNKSIZE, window: int | None = None, serial_below: int = SERIAL_BELOW,
+                 paragraphs: str = "auto") -> Iterator[DraftReport]:
+    """One report per draft, in input order; ``jobs`` worker processes (default: all cores).
+    ``paragraphs`` is passed to ``Checker.check``."""
     cfg = config or Config()
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1 or chunksize < 1:
@@ -55,9 +56,9 @@ def check_stream(drafts: Iterable[Draft], config: Config | None = None, jobs: in
     if jobs == 1 or len(head) < serial_below:
         checker = build_checker(cfg)
         for d in chain(head, it):
-            yield checker.check(d.text, d.kind, d.id)
+            yield checker.check(d.text, d.kind, d.id, paragraphs)
         return
-    yield from _pooled(chain(head, it), cfg, jobs, chunksize, window or jobs * WINDOW_PER_JOB)
+    yield from _pooled(chain(head, it), cfg, jobs, chunksize, window or jobs * WINDOW_PER_JOB, paragraphs)
 
 
 class WorkerError(CopygenError):
@@ -78,14 +79,15 @@ def _init_worker(cfg: Config) -> None:
     _worker_checker = build_checker(cfg)
 
 
-def _check_chunk(chunk: list[Draft]) -> list[DraftReport]:
+def _check_chunk(chunk: list[tuple[str, str, str]], paragraphs: str) -> list[DraftReport]:
     ck = _worker_checker
-    return [ck.check(d.text, d.kind, d.id) for d in chunk]
+    return [ck.check(text, kind, draft_id, paragraphs) for text, kind, draft_id in chunk]
 
 
-def _chunks(drafts: Iterator[Draft], size: int) -> Iterator[list[Draft]]:
+def _chunks(drafts: Iterator[Draft], size: int) -> Iterator[list[tuple[str, str, str]]]:
+    """Tasks carry only what the checker reads (not, say, a file's decoding details)."""
     while True:
-        chunk = list(islice(drafts, size))
+        chunk = [(d.text, d.kind, d.id) for d in islice(drafts, size)]
         if not chunk:
             return
         yield chunk
@@ -105,7 +107,8 @@ def _context():
     return mp.get_context(default)
 
 
-def _pooled(drafts: Iterator[Draft], cfg: Config, jobs: int, chunksize: int, window: int) -> Iterator[DraftReport]:
+def _pooled(drafts: Iterator[Draft], cfg: Config, jobs: int, chunksize: int, window: int,
+            paragraphs: str) -> Iterator[DraftReport]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -114,7 +117,7 @@ def _pooled(drafts: Iterator[Draft], cfg: Config, jobs: int, chunksize: int, win
     pending: deque = deque()
     try:
         for chunk in islice(chunks, window):
-            pending.append(pool.submit(_check_chunk, chunk))
+            pending.append(pool.submit(_check_chunk, chunk, paragraphs))
         while pending:
             try:
                 reports = pending.popleft().result()
@@ -122,7 +125,7 @@ def _pooled(drafts: Iterator[Draft], cfg: Config, jobs: int, chunksize: int, win
                 raise WorkerError("检查进程意外退出（可能是内存不足）；可以用 --jobs 1 重试") from None
             nxt = next(chunks, None)  # keep the window full before handing results out
             if nxt is not None:
-                pending.append(pool.submit(_check_chunk, nxt))
+                pending.append(pool.submit(_check_chunk, nxt, paragraphs))
             yield from reports
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -115,7 +115,10 @@ def preview(pack_dir: str, out: str | None, force: bool) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1024), help="请求体最大字节数。")
 def serve(host: str, port: int, config_path: str | None, max_body: int) -> None:
     """启动本地网页和 HTTP API（/check、/pack、/schema、/docs）。"""
-    from .server import serve as run_server
+    try:
+        from .server import serve as run_server
+    except ImportError as exc:
+        raise _Fail(f"copygen serve 需要 FastAPI 和 uvicorn（缺少 {exc.name}）：pip install 'copygen[serve]'") from None
 
     run_server(host, port, config_path, max_body)
 

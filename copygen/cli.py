@@ -70,8 +70,12 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     t0 = time.perf_counter()
     c = load_campaign(campaign)
     extra = (Path(template_dir).resolve(),) if template_dir else ()
-    checker = None if no_check else build_checker(load_config(config_path))
-    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants)
+    cfg = load_config(config_path)
+    checker = None if no_check else build_checker(cfg)
+    from .packrules import build_pack_checker
+
+    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants,
+                     pack_checker=None if no_check else build_pack_checker(cfg))
     extra = {}
     if html:
         from .preview import render_html
@@ -82,10 +86,13 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     judged = f"，通过检查 {s['passed']}/{s['judged']}" if checker else "（未检查）"
     click.echo(f"已生成 {s['pieces']} 条文案{judged}，用时 {time.perf_counter() - t0:.2f} 秒 → "
                + "、".join(str(p) for p in written), err=True)
+    pc = s.get("pack_check")
+    if pc and (pc["error"] or pc["warning"]):
+        click.echo(f"整包检查：错误 {pc['error']} 条，警告 {pc['warning']} 条（详见 pack.md）", err=True)
     if s["unresolved"]:
         click.echo(f"没能通过检查：{'、'.join(s['unresolved'])}（详见 pack.md）", err=True)
-        if not nofail:
-            sys.exit(Exit.FINDINGS)
+    if (s["unresolved"] or (pc and pc["error"])) and not nofail:
+        sys.exit(Exit.FINDINGS)
 
 
 # --------------------------------------------------------------------- preview / serve --
@@ -148,10 +155,13 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--fix", is_flag=True, help="只做安全的排版修正，结果输出到标准输出。")
 @click.option("--write", is_flag=True, help="与 --fix 一起用：直接改写文件（原文件备份为 FILE.orig）。")
 @click.option("--nofail", is_flag=True, help="有错误也以 0 退出（逐步上线时用）。")
+@click.option("--encoding", metavar="NAME", help="草稿的编码（默认自动：看 BOM，再试 UTF-8、GB18030）。")
+@click.option("--paragraphs", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="密度类规则（官方腔、表情）按段落判：auto 为3段及以上的长文，always 为每篇有多段的。")
 @click.option("--pack", "pack_path", metavar="DIR",
               help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
 def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, config_path: str | None,
-          fix: bool, write: bool, nofail: bool, pack_path: str | None) -> None:
+          fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str, pack_path: str | None) -> None:
     """检查文案草稿：FILE 每个文件一篇，- 为标准输入；--pack 检查整个文案包。"""
     from . import checker as ck
     from .exporters import render_github, render_json, render_jsonl, render_sarif, render_text
@@ -164,23 +174,26 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
         out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
         click.echo(out)
         if errors and not nofail:
-            sys.exit(1)
+            sys.exit(Exit.FINDINGS)
         return
     if not files and not jsonl_path:
         raise click.UsageError("请给出要检查的文件、- 或 --jsonl FILE")
     if write and not fix:
         raise click.UsageError("--write 只能和 --fix 一起用")
+    from .textio import check_encoding
+
+    encoding = check_encoding(encoding)
     cfg = ck.load_config(config_path)
     engine = ck.build_checker(cfg)
-    drafts = [ck.read_file(f, kind) for f in files]
+    drafts = [ck.read_file(f, kind, encoding) for f in files]
     if jsonl_path:
-        drafts += list(ck.read_jsonl(jsonl_path, kind or "lure"))
+        drafts += list(ck.read_jsonl(jsonl_path, kind or "lure", encoding))
     if fix:
         from .fixer import apply_fixes
 
         apply_fixes(drafts, engine, write=write)
         return
-    reports = [engine.check(d.text, d.kind, d.id) for d in drafts]
+    reports = [engine.check(d.text, d.kind, d.id, paragraphs) for d in drafts]
     render = {"text": render_text, "json": render_json, "jsonl": render_jsonl, "github": render_github,
               "sarif": lambda rs: render_sarif(rs, engine.rules)}[fmt]
     out = render(reports)

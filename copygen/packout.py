@@ -69,6 +69,30 @@ def _verdict(p: Piece) -> str:
     return "\n".join(lines)
 
 
+def _pack_check_section(doc: PackDoc) -> list[str]:
+    """The top of pack.md: slots that fell back, then what the pack rules found (``check --pack``)."""
+    out: list[str] = []
+    for fb in doc.summary.get("fallbacks", []):
+        rules = "、".join(fb["rules"]) or "—"
+        out.append(f"- `{fb['slot']}`：{fb['tried']} 种写法都没通过（{rules}），用的是问题最少的一条")
+    if out:
+        out = ["", "**兜底的位置**（发之前要改）：", ""] + out
+    pc = doc.summary.get("pack_check")
+    if pc is None:
+        return out
+    out += ["", "## 整包检查", ""]
+    if not pc["findings"]:
+        return out + ["✓ 没有发现整包的问题（时间线、排期、重复、占位符）。"]
+    out.append(f"错误 {pc['error']} 条，警告 {pc['warning']} 条（copygen check --pack 可以单独重跑）：")
+    out.append("")
+    for f in pc["findings"]:
+        where = f"`{f['piece']}` 第{f['line']}行第{f['column']}列" if f["piece"] else "活动整体"
+        quote = f"「{f['excerpt']}」" if f["end"] > f["start"] and f["excerpt"] not in f["message"] else ""
+        tip = f"（建议：{f['suggestion']}）" if f["suggestion"] else ""
+        out.append(f"- {f['severity']} {f['rule']} {where}{quote}：{f['message']}{tip}")
+    return out
+
+
 def to_markdown(doc: PackDoc) -> str:
     c = doc.campaign
     out = [f"# {c['group']} 文案包", ""]
@@ -77,6 +101,7 @@ def to_markdown(doc: PackDoc) -> str:
     if doc.summary.get("unresolved"):
         out.append("")
         out.append(f"**没能通过检查的位置：{'、'.join(doc.summary['unresolved'])}**")
+    out += _pack_check_section(doc)
     sections: dict[str, list[Piece]] = {}
     for p in doc.pieces:
         if p.day is not None:
@@ -96,6 +121,8 @@ def to_markdown(doc: PackDoc) -> str:
             if p.offset_days:
                 out.append(f"结束后第 {p.offset_days} 天发。")
             out.append(f"`{p.id}` · 模板 `{p.template}`" + (f" · 占位符 {' '.join(p.variables)}" if p.variables else ""))
+            if p.fallback:
+                out += ["", "**⚠ 兜底：这个位置的写法都没通过检查，下面是问题最少的一条，发之前要改。**"]
             out.append("")
             out += [f"> {ln}" if ln else ">" for ln in p.text.splitlines()]
             v = _verdict(p)

@@ -70,8 +70,12 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     t0 = time.perf_counter()
     c = load_campaign(campaign)
     extra = (Path(template_dir).resolve(),) if template_dir else ()
-    checker = None if no_check else build_checker(load_config(config_path))
-    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants)
+    cfg = load_config(config_path)
+    checker = None if no_check else build_checker(cfg)
+    from .packrules import build_pack_checker
+
+    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants,
+                     pack_checker=None if no_check else build_pack_checker(cfg))
     extra = {}
     if html:
         from .preview import render_html
@@ -82,10 +86,13 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     judged = f"，通过检查 {s['passed']}/{s['judged']}" if checker else "（未检查）"
     click.echo(f"已生成 {s['pieces']} 条文案{judged}，用时 {time.perf_counter() - t0:.2f} 秒 → "
                + "、".join(str(p) for p in written), err=True)
+    pc = s.get("pack_check")
+    if pc and (pc["error"] or pc["warning"]):
+        click.echo(f"整包检查：错误 {pc['error']} 条，警告 {pc['warning']} 条（详见 pack.md）", err=True)
     if s["unresolved"]:
         click.echo(f"没能通过检查：{'、'.join(s['unresolved'])}（详见 pack.md）", err=True)
-        if not nofail:
-            sys.exit(Exit.FINDINGS)
+    if (s["unresolved"] or (pc and pc["error"])) and not nofail:
+        sys.exit(Exit.FINDINGS)
 
 
 # --------------------------------------------------------------------- preview / serve --

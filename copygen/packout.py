@@ -103,16 +103,18 @@ def to_markdown(doc: PackDoc) -> str:
         out.append(f"**没能通过检查的位置：{'、'.join(doc.summary['unresolved'])}**")
     out += _pack_check_section(doc)
     sections: dict[str, list[Piece]] = {}
+    day_of: dict[str, int] = {}
     for p in doc.pieces:
         if p.day is not None:
             label = f"第{p.day}天" + (f"（{p.date}）" if p.date else "")
+            day_of[label] = p.day
         elif p.trigger == "after_end":
             label = "活动结束后"
         else:
             label = "随时触发"
         sections.setdefault(label, []).append(p)
-    order = sorted(sections, key=lambda s: (s == "活动结束后", s == "随时触发", s))
-    order = [s for s in order if s.startswith("第")] + [s for s in ("随时触发", "活动结束后") if s in sections]
+    # days in numeric order (第2天 before 第10天), then event-triggered pieces, then after the end
+    order = sorted(day_of, key=day_of.__getitem__) + [s for s in ("随时触发", "活动结束后") if s in sections]
     for label in order:
         out += ["", f"## {label}"]
         items = sorted(sections[label], key=lambda p: (p.time or "", p.offset_days or 0))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from . import gate as gt
 from . import lexicons as lx
 from .textnorm import Text, normalise, squeeze
 
@@ -33,6 +34,7 @@ class Doc:
         self.norm = self.text.norm
         self._segmenter = segmenter
         self.paragraph_mode = paragraphs
+        self._chars: dict[str, frozenset[str]] = {}
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -61,6 +63,14 @@ class Doc:
     @cached_property
     def tokens(self) -> list["Token"]:
         return self._segmenter.tokenize(self.norm)
+
+    def chars(self, view: str) -> frozenset[str]:
+        """The set of characters of one view (what gates are checked against)."""
+        got = self._chars.get(view)
+        if got is None:
+            s = self.norm if view == "norm" else self.text.raw if view == "raw" else self.text.squeezed[0]
+            got = self._chars[view] = frozenset(s)
+        return got
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -123,6 +133,9 @@ class Matcher:
     combined: re.Pattern | None = None
     # Token words as a substring probe: the tokenizer only runs when one of them occurs in the draft.
     token_probe: re.Pattern | None = None
+    # Characters one of which any term/regex match needs (``gate``); None: always scan.
+    gate: frozenset[str] | None = None
+    token_gate: frozenset[str] | None = None
 
     @classmethod
     def build(cls, p: "Patterns", ctx: Context) -> "Matcher":
@@ -142,21 +155,32 @@ class Matcher:
             parts = ([term_re.pattern] if term_re else []) + [r.pattern for r in regexes]
             combined = re.compile("|".join(f"(?:{x})" for x in parts))
         probe = re.compile("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
-        return cls(term_re, regexes, toks, p.view, combined, probe)
+        gate = gt.union(([gt.terms_gate(terms)] if terms else []) + [gt.regex_gate(r.pattern) for r in regexes])
+        return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.regexes or self.tokens)
+        return self.terms is not None or bool(self.regexes) or bool(self.tokens)
+
+    def _gated(self, doc: Doc) -> bool:
+        """True when no term/regex match is possible in this draft."""
+        return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        if not self:
-            return []
-        spans = [span for span, _ in self.matches(doc)]
-        if self.token_probe is not None and self.token_probe.search(doc.norm):
+        spans = [] if (self.terms is None and not self.regexes) or self._gated(doc) else \
+            [span for span, _ in self.matches(doc)]
+        if self.token_probe is not None and self._tokens_possible(doc):
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
-        return sorted(set(spans))
+        return sorted(set(spans)) if len(spans) > 1 else spans
+
+    def _tokens_possible(self, doc: Doc) -> bool:
+        if self.token_gate is not None and self.token_gate.isdisjoint(doc.chars("norm")):
+            return False
+        return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]
 
     def matches(self, doc: Doc) -> Iterable[tuple[tuple[int, int], re.Match]]:
         """Term and regex matches with their spans in normalised coordinates."""
+        if self._gated(doc):
+            return
         if self.view == "squeezed":
             s, idx = doc.text.squeezed
             for m in self._search(s):
@@ -183,7 +207,7 @@ class Matcher:
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
         if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
-            return self.combined.search(doc.norm) is not None
+            return not self._gated(doc) and self.combined.search(doc.norm) is not None
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True

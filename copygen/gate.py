@@ -33,6 +33,11 @@ def regex_gate(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return frozenset(g) if g else None
 
 
+def group_count(pattern: str) -> int:
+    """How many capturing groups ``pattern`` has (without compiling it)."""
+    return P.parse(pattern).state.groups - 1
+
+
 def terms_gate(terms: list[str]) -> frozenset[str] | None:
     """Every term is a literal: one of its characters (the first) must be there."""
     if not terms or any(not t for t in terms):

@@ -117,22 +117,55 @@ class Context:
         """Token words (``@lexicon`` expanded), normalised like the draft."""
         return frozenset(normalise(t) for t in lx.expand_items(items, self.lexicons, self.where))
 
+    def source(self, pattern: str) -> str:
+        """A rule's regex with its lexicon references expanded."""
+        return lx.expand_regex(pattern, self.lexicons, self.where)
+
     def regex(self, pattern: str) -> re.Pattern:
-        return re.compile(lx.expand_regex(pattern, self.lexicons, self.where))
+        return re.compile(self.source(pattern))
+
+
+class LazyRe:
+    """A regex compiled on first use; pickles as its source, so a cached checker loads fast and
+    compiles only the patterns a draft's characters let through their gate."""
+
+    __slots__ = ("pattern", "_re")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._re: re.Pattern | None = None
+
+    def __getstate__(self) -> str:
+        return self.pattern
+
+    def __setstate__(self, state: str) -> None:
+        self.pattern, self._re = state, None
+
+    @property
+    def compiled(self) -> re.Pattern:
+        if self._re is None:
+            self._re = re.compile(self.pattern)
+        return self._re
+
+    def finditer(self, s: str) -> Iterable[re.Match]:
+        return self.compiled.finditer(s)
+
+    def search(self, s: str) -> re.Match | None:
+        return self.compiled.search(s)
 
 
 @dataclass
 class Matcher:
     """Compiled ``Patterns``; ``find`` returns spans in normalised coordinates."""
 
-    terms: re.Pattern | None
-    regexes: list[re.Pattern]
+    terms: LazyRe | None
+    regexes: list[LazyRe]
     tokens: frozenset[str]
     view: str
     # One alternation of terms and group-free regexes: a single scan instead of one per pattern.
-    combined: re.Pattern | None = None
+    combined: LazyRe | None = None
     # Token words as a substring probe: the tokenizer only runs when one of them occurs in the draft.
-    token_probe: re.Pattern | None = None
+    token_probe: LazyRe | None = None
     # Characters one of which any term/regex match needs (``gate``); None: always scan.
     gate: frozenset[str] | None = None
     token_gate: frozenset[str] | None = None
@@ -148,13 +181,13 @@ class Matcher:
         term_re = None
         if terms:
             alts = sorted(set(terms), key=len, reverse=True)
-            term_re = re.compile("|".join(re.escape(t) for t in alts))
-        regexes = [ctx.regex(r) for r in p.regex]
+            term_re = LazyRe("|".join(re.escape(t) for t in alts))
+        regexes = [LazyRe(ctx.source(r)) for r in p.regex]
         combined = None
-        if (term_re or regexes) and all(r.groups == 0 for r in regexes):
+        if (term_re or regexes) and all(gt.group_count(r.pattern) == 0 for r in regexes):
             parts = ([term_re.pattern] if term_re else []) + [r.pattern for r in regexes]
-            combined = re.compile("|".join(f"(?:{x})" for x in parts))
-        probe = re.compile("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
+            combined = LazyRe("|".join(f"(?:{x})" for x in parts))
+        probe = LazyRe("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
         gate = gt.union(([gt.terms_gate(terms)] if terms else []) + [gt.regex_gate(r.pattern) for r in regexes])
         return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None)
 

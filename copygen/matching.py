@@ -68,7 +68,7 @@ class Doc:
         """The set of characters of one view (what gates are checked against)."""
         got = self._chars.get(view)
         if got is None:
-            s = self.norm if view == "norm" else self.text.raw if view == "raw" else self.text.squeezed[0]
+            s = self.norm if view == "norm" else self.text.raw if view == "raw" else self.text.squeezed_text
             got = self._chars[view] = frozenset(s)
         return got
 
@@ -215,8 +215,10 @@ class Matcher:
         if self._gated(doc):
             return
         if self.view == "squeezed":
-            s, idx = doc.text.squeezed
-            for m in self._search(s):
+            idx = None
+            for m in self._search(doc.text.squeezed_text):
+                if idx is None:
+                    idx = doc.text.squeezed[1]
                 yield (idx[m.start()], idx[m.end() - 1] + 1), m
         elif self.view == "raw":
             for m in self._search(doc.text.raw):

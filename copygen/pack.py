@@ -9,6 +9,7 @@ and is listed as unresolved.  Same campaign and seed → byte-identical pack.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any, Literal
 
@@ -16,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .campaign import Campaign
-from .context import build_context
+from .context import build_context, deadline_day
 from .engine import Checker
 from .render import Catalogue, Template, placeholders
 from .report import DraftReport
-from .slots import Slot, plan, slot_context
+from .slots import Slot, events, plan, slot_context
 
 
 class _Out(BaseModel):
@@ -56,12 +57,13 @@ class Piece(_Out):
     slot: str = Field(description="所属位置；--variants N 时同一位置有 N 条")
     kind: str
     target: Literal["group", "private", "moments", "poster"]
+    sender: str = Field("", description="谁发：运营者的称呼、种子用户，或海报（印刷）")
     channel: str | None = None
     segment: str | None = None
     day: int | None = Field(None, description="活动第几天（从1开始）；事件触发的为 null")
     date: str | None = Field(None, description="具体日期（活动文件写了 start_date 时）")
     time: str | None = Field(None, description="建议发送时间 HH:MM")
-    trigger: str | None = Field(None, description="on_join / on_add / on_task_done / after_end")
+    trigger: str | None = Field(None, description="on_join / on_add / on_task_done / on_goal / after_end")
     offset_days: int | None = Field(None, description="after_end：活动结束后第几天")
     template: str
     variant: str
@@ -120,7 +122,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     used: dict[str, set[str]] = {}  # variants already placed, per kind: tried last, so days differ
     for slot in plan(c):
         nth = seen_kinds[slot.kind] = seen_kinds.get(slot.kind, -1) + 1
-        ctx = slot_context(base, c, slot)
+        ctx = slot_context(base, c, slot, seed)
         taken = used.setdefault(slot.kind, set())
         order = _order(catalogue.variants(slot.kind), seed, slot, nth)
         if slot.kind != "topic":  # a topic's form is planned per day (context.topic_plan)
@@ -143,8 +145,8 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
         for k, (t, text, report) in enumerate(chosen, 1):
             pieces.append(Piece(
                 id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,
-                target=slot.target, channel=slot.channel, segment=slot.segment, day=slot.day,
-                date=(base["days"][slot.day - 1]["date"] or None) if slot.day else None,
+                target=slot.target, sender=_sender(slot, c), channel=slot.channel, segment=slot.segment,
+                day=slot.day, date=_date(slot, c),
                 time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days,
                 template=t.name, variant=t.variant, variables=placeholders(text), text=text,
                 bytes=len(text.encode("utf-8")), check=_check_out(report) if report else None,
@@ -152,16 +154,47 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     judged = [p for p in pieces if p.check is not None]
     return PackDoc(
         copygen=__version__, seed=seed, variants=variants,
-        campaign={
-            "brand": c.brand.name, "group": base["group"]["full_name"], "type": c.group.type,
-            "days": c.group.duration_days, "start_date": c.group.start_date.isoformat() if c.group.start_date else None,
-        },
+        campaign=_campaign_summary(c, base),
         summary={
             "pieces": len(pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),
             "kinds": sorted({p.kind for p in pieces}), "unresolved": unresolved,
         },
         pieces=pieces,
     )
+
+
+def _sender(slot: Slot, c: Campaign) -> str:
+    return {"seed_user": "种子用户", "print": "海报"}.get(slot.sender, c.voice.name)
+
+
+def _date(slot: Slot, c: Campaign) -> str | None:
+    """Every date comes from the one timeline: start date + day, or the end + offset."""
+    start = c.group.start_date
+    if not start:
+        return None
+    if slot.day is not None:
+        return (start + dt.timedelta(days=slot.day - 1)).isoformat()
+    if slot.offset_days is not None:
+        return (start + dt.timedelta(days=c.group.duration_days - 1 + slot.offset_days)).isoformat()
+    return None
+
+
+def _campaign_summary(c: Campaign, base: dict[str, Any]) -> dict[str, Any]:
+    """What a reader (or the pack rules) needs to judge the pack as a whole."""
+    start = c.group.start_date
+    end = start + dt.timedelta(days=c.group.duration_days - 1) if start else None
+    k = deadline_day(c)
+    return {
+        "brand": c.brand.name, "group": base["group"]["full_name"], "type": c.group.type,
+        "days": c.group.duration_days, "start_date": start.isoformat() if start else None,
+        "end_date": end.isoformat() if end else None,
+        "dissolves": base["group"]["dissolves"],
+        "deadline": (start + dt.timedelta(days=k - 1)).isoformat() if start else None,
+        "deadline_day": k,
+        "mechanic": c.lure.mechanic.kind, "lure_type": c.lure.kind,
+        "nudge_cap": c.pack.nudge_cap, "quiet_hours": list(c.pack.quiet_hours),
+        "events": events(c), "sender": c.voice.name,
+    }
 
 
 def _quality(r: DraftReport | None) -> float:

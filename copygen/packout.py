@@ -22,7 +22,8 @@ KIND_LABEL = {
     "recall.light": "召回·30天未互动", "recall.deep": "召回·60天以上未互动",
 }
 TARGET_LABEL = {"group": "群内", "private": "私聊", "moments": "朋友圈", "poster": "海报"}
-TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时"}
+TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时",
+                 "on_goal": "群人数达标时"}
 FILES = ("pack.json", "pack.md", "messages.jsonl")
 
 
@@ -39,7 +40,8 @@ def to_messages(doc: PackDoc) -> str:
             continue
         seen.add(p.slot)
         lines.append(json.dumps({
-            "id": p.slot, "kind": p.kind, "target": p.target, "day": p.day, "date": p.date, "time": p.time,
+            "id": p.slot, "kind": p.kind, "target": p.target, "sender": p.sender, "day": p.day, "date": p.date,
+            "time": p.time,
             "trigger": p.trigger, "offset_days": p.offset_days, "channel": p.channel, "segment": p.segment,
             "variables": p.variables, "bytes": p.bytes, "text": p.text,
         }, ensure_ascii=False))
@@ -54,6 +56,8 @@ def _heading(p: Piece) -> str:
     if when:
         bits.append(when)
     bits.append(TARGET_LABEL[p.target])
+    if p.sender:
+        bits.append(f"{p.sender}发" if p.target != "poster" else "印在海报上")
     return " · ".join(bits)
 
 
@@ -77,24 +81,26 @@ def to_markdown(doc: PackDoc) -> str:
     if doc.summary.get("unresolved"):
         out.append("")
         out.append(f"**没能通过检查的位置：{'、'.join(doc.summary['unresolved'])}**")
-    sections: dict[str, list[Piece]] = {}
+    # A run sheet: campaign days in number order (第2天 before 第10天), then event-triggered
+    # pieces, then what goes out after the campaign, by offset.
+    sections: dict[tuple[int, int], tuple[str, list[Piece]]] = {}
     for p in doc.pieces:
         if p.day is not None:
-            label = f"第{p.day}天" + (f"（{p.date}）" if p.date else "")
+            key, label = (0, p.day), f"第{p.day}天" + (f"（{p.date}）" if p.date else "")
         elif p.trigger == "after_end":
-            label = "活动结束后"
+            key, label = (2, 0), "活动结束后"
         else:
-            label = "随时触发"
-        sections.setdefault(label, []).append(p)
-    order = sorted(sections, key=lambda s: (s == "活动结束后", s == "随时触发", s))
-    order = [s for s in order if s.startswith("第")] + [s for s in ("随时触发", "活动结束后") if s in sections]
+            key, label = (1, 0), "随时触发"
+        sections.setdefault(key, (label, []))[1].append(p)
+    order = [sections[k][0] for k in sorted(sections)]
+    sections = {label: items for label, items in (sections[k] for k in sorted(sections))}
     for label in order:
         out += ["", f"## {label}"]
-        items = sorted(sections[label], key=lambda p: (p.time or "", p.offset_days or 0))
+        items = sorted(sections[label], key=lambda p: (p.offset_days or 0, p.time or ""))
         for p in items:
             out += ["", f"### {_heading(p)}", ""]
             if p.offset_days:
-                out.append(f"结束后第 {p.offset_days} 天发。")
+                out.append(f"结束后第 {p.offset_days} 天发" + (f"（{p.date}）。" if p.date else "。"))
             out.append(f"`{p.id}` · 模板 `{p.template}`" + (f" · 占位符 {' '.join(p.variables)}" if p.variables else ""))
             out.append("")
             out += [f"> {ln}" if ln else ">" for ln in p.text.splitlines()]

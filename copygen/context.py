@@ -43,6 +43,8 @@ PLACEHOLDERS = {
 PER_PERSON = ("%NICKNAME%", "%INVITED%", "%REMAINING%")
 
 TOPIC_FORMS = ("question", "vote", "relay", "photo", "game", "story")
+# When several forms fit a theme, the most specific one first: a plain question is the fallback.
+_PREFERENCE = ("vote", "photo", "game", "story", "relay", "question")
 TOPIC_FORM_LABEL = {"question": "提问", "vote": "投票", "relay": "接龙", "photo": "晒图",
                     "game": "小游戏", "story": "故事"}
 _PHOTO_HINTS = ("晒", "拍", "照", "今天的", "手里", "桌", "长什么样")
@@ -465,7 +467,7 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
             form = "question" if form == "relay" or not t.options else "vote"
         if form is None:
             allowed = [f for f in TOPIC_FORMS if _form_fits("auto-relay" if f == "relay" else f, t)]
-            form = min(allowed, key=lambda f: (f == prev, used[f], TOPIC_FORMS.index(f)))
+            form = min(allowed, key=lambda f: (f == prev, used[f], _PREFERENCE.index(f)))
         used[form] += 1
         prev = form
         example = t.options[0] if t.options else clean(t.answer)
@@ -478,6 +480,8 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
 
 def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
+    if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
+        offer = re.sub(r"^回群", "回来", offer)
     return {"id": segment, "offer": offer}
 
 

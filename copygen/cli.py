@@ -1,7 +1,8 @@
 """The command line: thin wrappers over the library.
 
-Exit codes: 0 clean, 1 a finding at error severity (or a pack piece that cannot
-pass), 2 usage or input error — always one short message, never a traceback.
+Exit codes are ``errors.Exit``: 0 clean, 1 a finding at error severity (or a pack
+piece that cannot pass), 2 usage or input error — always one short message, never
+a traceback.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CopygenError
+from .errors import CopygenError, Exit
 
 
 class _Fail(click.ClickException):
-    exit_code = 2
+    exit_code = Exit.USAGE
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         click.echo(f"copygen: {self.format_message()}", err=True)
@@ -31,7 +32,7 @@ class _Group(click.Group):
             raise _Fail(str(exc)) from None
         except BrokenPipeError:  # `copygen check … | head`
             sys.stderr.close()
-            sys.exit(0)
+            sys.exit(Exit.CLEAN)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,8 +55,9 @@ def cli() -> None:
 @click.option("--no-check", is_flag=True, help="只生成，不检查。")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件。")
 @click.option("--nofail", is_flag=True, help="有没通过检查的文案也以 0 退出。")
+@click.option("--html", is_flag=True, help="同时写出 pack.html（聊天气泡预览，copygen preview）。")
 def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: str | None, config_path: str | None,
-         no_check: bool, force: bool, nofail: bool) -> None:
+         no_check: bool, force: bool, nofail: bool, html: bool) -> None:
     """根据活动文件生成整套文案，并逐条检查。"""
     import time
 
@@ -70,7 +72,12 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     extra = (Path(template_dir).resolve(),) if template_dir else ()
     checker = None if no_check else build_checker(load_config(config_path))
     doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants)
-    written = write_pack(doc, Path(out_dir), force=force)
+    extra = {}
+    if html:
+        from .preview import render_html
+
+        extra["pack.html"] = render_html(doc)
+    written = write_pack(doc, Path(out_dir), force=force, extra=extra)
     s = doc.summary
     judged = f"，通过检查 {s['passed']}/{s['judged']}" if checker else "（未检查）"
     click.echo(f"已生成 {s['pieces']} 条文案{judged}，用时 {time.perf_counter() - t0:.2f} 秒 → "
@@ -78,7 +85,32 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     if s["unresolved"]:
         click.echo(f"没能通过检查：{'、'.join(s['unresolved'])}（详见 pack.md）", err=True)
         if not nofail:
-            sys.exit(1)
+            sys.exit(Exit.FINDINGS)
+
+
+# --------------------------------------------------------------------- preview / serve --
+
+@cli.command()
+@click.argument("pack_dir", type=click.Path())
+@click.option("-o", "--out", default=None, type=click.Path(dir_okay=False), help="输出的 HTML 文件（默认 PACK_DIR/pack.html）。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def preview(pack_dir: str, out: str | None, force: bool) -> None:
+    """把文案包画成手机上的聊天气泡（一个离线可看的 HTML 文件）。"""
+    from .preview import preview_command
+
+    click.echo(preview_command(pack_dir, out, force), err=True)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只有本机能访问。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口。")
+@click.option("--config", "config_path", metavar="FILE", help="检查用的配置文件（默认当前目录的 copygen.yaml）。")
+@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1024), help="请求体最大字节数。")
+def serve(host: str, port: int, config_path: str | None, max_body: int) -> None:
+    """启动本地网页和 HTTP API（/check、/pack、/schema、/docs）。"""
+    from .server import serve as run_server
+
+    run_server(host, port, config_path, max_body)
 
 
 # --------------------------------------------------------------------- init --
@@ -113,12 +145,24 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--fix", is_flag=True, help="只做安全的排版修正，结果输出到标准输出。")
 @click.option("--write", is_flag=True, help="与 --fix 一起用：直接改写文件（原文件备份为 FILE.orig）。")
 @click.option("--nofail", is_flag=True, help="有错误也以 0 退出（逐步上线时用）。")
+@click.option("--pack", "pack_path", metavar="DIR",
+              help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
 def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, config_path: str | None,
-          fix: bool, write: bool, nofail: bool) -> None:
-    """检查文案草稿：FILE 每个文件一篇，- 为标准输入。"""
+          fix: bool, write: bool, nofail: bool, pack_path: str | None) -> None:
+    """检查文案草稿：FILE 每个文件一篇，- 为标准输入；--pack 检查整个文案包。"""
     from . import checker as ck
     from .exporters import render_github, render_json, render_jsonl, render_sarif, render_text
 
+    if pack_path is not None:
+        from .packcheck import check_pack_cli
+
+        if files or jsonl_path or fix or kind:
+            raise click.UsageError("--pack 不能和 FILE、--jsonl、--kind、--fix 一起用")
+        out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
+        click.echo(out)
+        if errors and not nofail:
+            sys.exit(1)
+        return
     if not files and not jsonl_path:
         raise click.UsageError("请给出要检查的文件、- 或 --jsonl FILE")
     if write and not fix:
@@ -140,7 +184,7 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
     if out:
         click.echo(out)
     if not nofail and any(r.has_errors for r in reports):
-        sys.exit(1)
+        sys.exit(Exit.FINDINGS)
 
 
 # --------------------------------------------------------------------- rules --
@@ -153,13 +197,22 @@ def list_rules(config_path: str | None, kind: str | None) -> None:
     from .config import build_checker, load_config
     from .exporters import dim_label
 
-    engine = build_checker(load_config(config_path))
+    cfg = load_config(config_path)
+    engine = build_checker(cfg)
     rules = engine.rules_for(kind) if kind else engine.rules
     for cr in rules:
         kinds = ",".join(sorted(cr.kinds))
         click.echo(f"{cr.id}  {cr.spec.severity:<7} {dim_label(cr.dimension):<5} {cr.spec.name}  [{kinds}]")
         click.echo(f"      {_unfilled(cr.spec.message)}")
-    click.echo(f"共 {len(rules)} 条规则")
+    pack_rules = []
+    if not kind:  # pack rules judge a whole pack (copygen check --pack), not one kind of draft
+        from .packrules import build_pack_checker
+
+        pack_rules = build_pack_checker(cfg).rules
+        for pr in pack_rules:
+            click.echo(f"{pr.spec.id}  {pr.spec.severity:<7} {dim_label('pack'):<5} {pr.spec.name}  [{pr.spec.kind}]")
+            click.echo(f"      {_unfilled(pr.spec.message)}")
+    click.echo(f"共 {len(rules) + len(pack_rules)} 条规则")
 
 
 def _unfilled(text: str) -> str:
@@ -183,10 +236,18 @@ def explain(rule_id: str, config_path: str | None) -> None:
     from .config import build_checker, load_config
     from .exporters import dim_label
 
-    engine = build_checker(load_config(config_path))
+    cfg = load_config(config_path)
+    engine = build_checker(cfg)
     cr = engine.rule(rule_id.upper()) or engine.rule(rule_id)
     if cr is None:
-        raise _Fail(f"没有规则 {rule_id}（copygen rules 可列出全部）")
+        from .packrules import build_pack_checker
+
+        pr = build_pack_checker(cfg)
+        cr = pr.rule(rule_id.upper()) or pr.rule(rule_id)
+        if cr is None:
+            raise _Fail(f"没有规则 {rule_id}（copygen rules 可列出全部）")
+        _explain_pack_rule(cr)
+        return
     s = cr.spec
     click.echo(f"{s.id} {s.name}（{dim_label(cr.dimension)}，{s.severity}，{s.kind}）")
     click.echo(f"适用：{'、'.join(sorted(cr.kinds))}")
@@ -206,6 +267,21 @@ def explain(rule_id: str, config_path: str | None) -> None:
             click.echo(f"  ✓ {_short(e)}")
 
 
+def _explain_pack_rule(cr) -> None:  # noqa: ANN001 - a packrules._Compiled
+    s = cr.spec
+    click.echo(f"{s.id} {s.name}（整包检查，{s.severity}，{s.kind}）")
+    click.echo("适用：整个文案包（copygen check --pack DIR）")
+    click.echo(f"提示：{_unfilled(s.message)}")
+    click.echo(f"依据：{s.principle or cr.module.principle}")
+    if s.suggestion:
+        click.echo(f"建议：{_unfilled(s.suggestion)}")
+    for head, mark, exs in (("不合格的包：", "✗", s.examples.fail), ("合格的包：", "✓", s.examples.pass_)):
+        if exs:
+            click.echo(head)
+        for ex in exs:
+            click.echo(f"  {mark} " + " ｜ ".join(_short(p.get("text", ""), 40) for p in ex.pieces))
+
+
 # --------------------------------------------------------------------- schema --
 
 @cli.command()
@@ -220,6 +296,13 @@ def schema(what: str) -> None:
         from .pack import pack_schema
 
         click.echo(json.dumps(pack_schema(), ensure_ascii=False, indent=2))
+
+
+# ------------------------------------------------------------ export / send --
+# Feeding bots lives in copygen/bots/ (export payloads, scheduled sending with a journal).
+from .bots.cli import register as _register_bots  # noqa: E402
+
+_register_bots(cli)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ Example::
     disable: [UV05, platform_risk]      # by id, name, module or dimension
     severity: {OT01: error}
     lexicons:
-      brand_words: [林家果园, JJ级]      # kept whole by the tokenizer
+      brand_words: [林家果园, JJ级]      # kept whole by this checker's tokenizer
       banned_words: [某竞品]             # always an error, evasion-proof
 """
 
@@ -20,10 +20,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import rulespec as rs
-from .engine import Checker
+from . import lexicons as lx
+from .engine import Checker, shipped_lexicons
 from .errors import InputError, field_errors, read_data
 from .resources import rules_dir
-from .tokenize import add_words
 
 CONFIG_NAMES = ("copygen.yaml", ".copygen.yaml")
 
@@ -65,19 +65,30 @@ def load_config(path: str | Path | None = None) -> Config:
         raise InputError(f"{p}: {field_errors(err)[0]}") from None
 
 
-def _pack_files(cfg: Config) -> list[Path]:
-    files: list[Path] = []
+def _pack_paths(cfg: Config) -> list[Path]:
+    out: list[Path] = []
     for entry in cfg.rule_packs:
         p = Path(entry)
         if not p.is_absolute() and cfg.base:
             p = Path(cfg.base) / p
-        if p.is_dir():
-            files.extend(rs.module_files(p))
-        elif p.is_file():
-            files.append(p)
-        else:
+        if not (p.is_dir() or p.is_file()):
             raise InputError(f"规则包不存在：{p}")
+        out.append(p)
+    return out
+
+
+def _pack_files(packs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in packs:
+        files.extend(rs.module_files(p) if p.is_dir() else [p])
     return files
+
+
+def _lexicons(packs: list[Path]) -> dict[str, list[str]]:
+    """The shipped lexicons plus each pack folder's ``lexicons/``."""
+    sources = [(str(rules_dir() / "lexicons"), shipped_lexicons())]
+    sources += [(str(p / "lexicons"), lx.load_dir(p / "lexicons")) for p in packs if p.is_dir()]
+    return lx.merge(*sources)
 
 
 def _banned_module(words: tuple[str, ...]) -> rs.Module:
@@ -97,10 +108,10 @@ def _banned_module(words: tuple[str, ...]) -> rs.Module:
 
 @lru_cache(maxsize=4)
 def build_checker(cfg: Config = Config()) -> Checker:
+    packs = _pack_paths(cfg)
     modules = [(rs.load_module(p), p) for p in rs.module_files(rules_dir())]
-    modules += [(rs.load_module(p), p) for p in _pack_files(cfg)]
+    modules += [(rs.load_module(p), p) for p in _pack_files(packs)]
     if cfg.lexicons.banned_words:
         modules.append((_banned_module(cfg.lexicons.banned_words), Path("<config>")))
-    if cfg.lexicons.brand_words:
-        add_words(list(cfg.lexicons.brand_words))
-    return Checker(modules, enable=cfg.enable, disable=cfg.disable, severity=dict(cfg.severity))
+    return Checker(modules, enable=cfg.enable, disable=cfg.disable, severity=dict(cfg.severity),
+                   lexicons=_lexicons(packs), words=cfg.lexicons.brand_words)

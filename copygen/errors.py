@@ -1,10 +1,20 @@
-"""Errors that reach the user as one short line (exit code 2), never a traceback."""
+"""Exit codes, and errors that reach the user as one short line (exit code 2), never a traceback."""
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """Every exit code copygen uses, in one place."""
+
+    CLEAN = 0  # nothing at error severity (warnings may remain)
+    FINDINGS = 1  # a finding at error severity, or a pack slot with no passing variant
+    USAGE = 2  # usage or input error: one line on stderr, never a traceback
 
 
 class CopygenError(Exception):
     """Base class: the message is shown to the user as-is."""
 
-    exit_code = 2
+    exit_code = Exit.USAGE
 
 
 class InputError(CopygenError):

@@ -8,13 +8,12 @@ from typing import Iterable
 from . import __version__
 from .report import DraftReport
 
-FORMATS = ("text", "json", "jsonl", "github", "sarif")
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 _DIM_LABEL = {
     "user_voice": "用户口吻", "concrete_benefits": "具体好处", "credibility": "可信度",
     "official_tone": "官方腔", "structure": "结构", "ad_law": "广告法", "platform_risk": "平台风险",
-    "format": "排版", "lexicon": "禁用词",
+    "format": "排版", "lexicon": "禁用词", "pack": "整包",
 }
 
 

@@ -194,6 +194,7 @@ def _campaign_summary(c: Campaign, base: dict[str, Any]) -> dict[str, Any]:
         "mechanic": c.lure.mechanic.kind, "lure_type": c.lure.kind,
         "nudge_cap": c.pack.nudge_cap, "quiet_hours": list(c.pack.quiet_hours),
         "events": events(c), "sender": c.voice.name,
+        "voice": {"persona": c.voice.persona, "name": c.voice.name},  # the sender, for previews
     }
 
 

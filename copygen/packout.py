@@ -110,14 +110,16 @@ def to_markdown(doc: PackDoc) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_pack(doc: PackDoc, out_dir: Path, force: bool = False) -> list[Path]:
+def write_pack(doc: PackDoc, out_dir: Path, force: bool = False, extra: dict[str, str] | None = None) -> list[Path]:
+    """Write the pack files, plus ``extra`` files (name → content, e.g. pack.html) beside them."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: 已存在且不是目录")
-    targets = [out_dir / name for name in FILES]
+    extra = extra or {}
+    targets = [out_dir / name for name in (*FILES, *extra)]
     existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
         raise InputError(f"输出文件已存在：{'、'.join(existing)}（要覆盖请加 --force）")
-    contents = {"pack.json": to_json(doc), "pack.md": to_markdown(doc), "messages.jsonl": to_messages(doc)}
+    contents = {"pack.json": to_json(doc), "pack.md": to_markdown(doc), "messages.jsonl": to_messages(doc), **extra}
     out_dir.mkdir(parents=True, exist_ok=True)
     for t in targets:
         tmp = t.with_name(t.name + ".tmp")

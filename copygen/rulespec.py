@@ -1,39 +1,28 @@
-"""Rule modules are data: the YAML schema of a module and its closed rule kinds.
+"""Rule modules are data: the YAML schema of a module and what every rule shares.
 
 One file per module under ``rules/`` (or in a user's rule pack).  A module
 names its dimension, the kinds of copy it applies to and the principle behind
-it; each rule picks one of six kinds and supplies data:
-
-``existence``     a term/regex/token found → finding (``exceptions`` veto a match,
-                  ``unless`` suppresses the rule when evidence is present; ``fix``
-                  gives a safe replacement: a literal, a regex template with \\1 /
-                  \\g<0>, or a map from the matched text to its replacement)
-``substitution``  a term found → finding with the replacement as suggestion and fix
-``occurrence``    count matches: fewer than ``min`` or more than ``max`` → finding;
-                  with ``score`` the count also drives the dimension score
-``metric``        weighted features summed into a score, compared to a threshold
-``sequence``      a sequence of jieba tokens with bounded gaps between steps
-``length``        the raw draft measured against a channel's limit: ``max_bytes``
-                  (UTF-8), ``max_chars``, ``max_lines``; the finding starts where the
-                  draft passes the limit ({bytes}/{chars}/{lines} and {limit} fill the message)
+it; each rule picks one of the closed rule kinds (``copygen/kinds/``, one module
+per kind: its schema, ``compile`` and ``run``) and supplies data:
+existence, substitution, occurrence, metric, sequence, length.
 
 Patterns search one view of the draft (``textnorm``): ``norm`` (default),
 ``squeezed`` (evasion-proof: filler and repeats removed) or ``raw`` (as written,
-for typography).  ``tokens`` always compare with jieba tokens of ``norm``.
+for typography).  ``tokens`` always compare with the tokens of ``norm``.
+Shared word lists live in ``rules/lexicons/`` (see ``copygen.lexicons``).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import InputError, field_errors, read_data
 
 Severity = Literal["error", "warning", "info"]
-BaseKind = Literal["lure", "welcome", "rules", "topic", "other"]
 RULE_ID = r"^[A-Z][A-Z0-9]{1,7}\d{2}$"
 
 
@@ -42,9 +31,9 @@ class _M(BaseModel):
 
 
 class Patterns(_M):
-    """What to look for.  ``terms`` and ``regex`` search the normalised draft,
-    ``tokens`` must equal whole jieba tokens.  ``@name`` in ``terms`` or
-    ``tokens`` expands a lexicon declared at the top of the module."""
+    """What to look for.  ``terms`` and ``regex`` search the chosen view of the draft,
+    ``tokens`` must equal whole tokens.  ``@name`` in ``terms`` or ``tokens``
+    expands a lexicon; ``{lex:name}`` in a regex stands for any of its entries."""
 
     terms: list[str] = []
     tokens: list[str] = []
@@ -63,9 +52,6 @@ class Patterns(_M):
                 raise ValueError(f"正则写错了：{r}（{exc}）") from None
         return v
 
-    def empty(self) -> bool:
-        return not (self.terms or self.tokens or self.regex)
-
 
 class Examples(_M):
     pass_: list[str] = Field(default_factory=list, alias="pass")
@@ -73,9 +59,12 @@ class Examples(_M):
     kind: str | None = None  # the kind to check the examples as (default: the rule's first kind)
 
 
-class _Rule(_M):
+class RuleSpec(_M):
+    """Fields every rule has, whatever its kind; each kind module subclasses it."""
+
     id: Annotated[str, Field(pattern=RULE_ID)]
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    kind: str
     severity: Severity = "warning"
     message: str = Field(min_length=2)
     principle: str = ""
@@ -87,95 +76,39 @@ class _Rule(_M):
     examples: Examples = Field(default_factory=Examples)
 
 
-class Existence(_Rule):
-    kind: Literal["existence"]
-    match: Patterns
-    exceptions: Patterns = Field(default_factory=Patterns)
-    unless: Patterns = Field(default_factory=Patterns)
-    unless_scope: Literal["draft", "sentence"] = "draft"
-    once: bool = False  # report only the first match
-    fix: str | dict[str, str] | None = None  # safe replacement of the match (see the module docstring)
-
-
-class Substitution(_Rule):
-    kind: Literal["substitution"]
-    swap: dict[str, str] = Field(min_length=1)
-    view: Literal["norm", "squeezed"] = "norm"
-    exceptions: Patterns = Field(default_factory=Patterns)
-
-
-class ScoreSpec(_M):
-    base: float = 40
-    per_hit: float = 20
-
-
-class Occurrence(_Rule):
-    kind: Literal["occurrence"]
-    match: Patterns
-    min: int | None = Field(None, ge=1)
-    max: int | None = Field(None, ge=0)
-    scope: Literal["draft", "sentence"] = "draft"
-    distinct: bool = False
-    score: ScoreSpec | None = None
-
-    @model_validator(mode="after")
-    def _bounds(self) -> "Occurrence":
-        if self.min is None and self.max is None:
-            raise ValueError("occurrence 规则至少要写 min 或 max")
-        return self
-
-
-class Feature(_M):
-    name: str
-    weight: float
-    match: Patterns
-    cap: int = 3  # at most this many hits count
-
-
-class Metric(_Rule):
-    kind: Literal["metric"]
-    features: list[Feature] = Field(min_length=1)
-    threshold: float
-    fail_when: Literal["below", "above"] = "below"
-    scale: float = 2.0  # score = 50 ± (value - threshold) * 100 / (2 * scale), clamped
-    per_chars: int | None = None  # divide the weighted sum by len/per_chars (density)
-
-
-class Step(_M):
-    tokens: list[str] = []
-    regex: str | None = None
-    skip: int = Field(0, ge=0, le=20)  # tokens allowed between the previous step and this one
-
-
-class Sequence(_Rule):
-    kind: Literal["sequence"]
-    steps: list[Step] = Field(min_length=2)
-
-
-class Length(_Rule):
-    kind: Literal["length"]
-    max_bytes: int | None = Field(None, ge=1)  # UTF-8 bytes of the raw draft
-    max_chars: int | None = Field(None, ge=1)  # characters (line breaks not counted)
-    max_lines: int | None = Field(None, ge=1)  # lines, blank ones included
-
-    @model_validator(mode="after")
-    def _some_limit(self) -> "Length":
-        if self.max_bytes is None and self.max_chars is None and self.max_lines is None:
-            raise ValueError("length 规则至少要写 max_bytes、max_chars 或 max_lines")
-        return self
-
-
-Rule = Annotated[Union[Existence, Substitution, Occurrence, Metric, Sequence, Length], Field(discriminator="kind")]
-
-
 class Module(_M):
     module: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     dimension: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     applies_to: list[str] = Field(min_length=1)
     principle: str = Field(min_length=2)
     description: str = ""
-    lexicons: dict[str, list[str]] = {}
-    rules: list[Rule] = Field(min_length=1)
+    lexicons: dict[str, list[str]] = {}  # module-local lexicons (shared ones: rules/lexicons/)
+    rules: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _by_kind(cls, v: object) -> object:
+        """Each rule is validated by the schema of its kind, looked up in the kind registry."""
+        from . import kinds
+
+        if not isinstance(v, list):
+            return v
+        out = []
+        for i, r in enumerate(v):
+            if isinstance(r, RuleSpec):
+                out.append(r)
+                continue
+            if not isinstance(r, dict):
+                raise ValueError(f"第{i + 1}条规则必须是映射")
+            label = f"第{i + 1}条规则{' ' + str(r['id']) if r.get('id') else ''}"
+            k = kinds.get(r.get("kind"))
+            if k is None:
+                raise ValueError(f"{label}：未知的规则类型 {r.get('kind')!r}（可选 {'、'.join(kinds.names())}）")
+            try:
+                out.append(k.spec.model_validate(r))
+            except ValidationError as err:
+                raise ValueError(f"{label}：{field_errors(err)[0]}") from None
+        return out
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Module":

@@ -165,10 +165,6 @@ class _FillerTable(dict):
 _FILLER_OF = _FillerTable()
 
 
-def is_filler(ch: str) -> bool:
-    return _FILLER_OF[ch]
-
-
 def squeeze(s: str) -> str:
     """A string as the squeezed view sees it: no filler, no repeated characters (digits kept)."""
     out: list[str] = []
@@ -242,10 +238,6 @@ class Text:
             last = ch
         idx.append(len(self.norm))
         return "".join(chars), idx
-
-    def squeezed_to_raw(self, start: int, end: int) -> tuple[int, int]:
-        _, idx = self.squeezed
-        return self.to_raw(idx[start], idx[end - 1] + 1 if end > start else idx[start])
 
     @cached_property
     def _line_starts(self) -> list[int]:

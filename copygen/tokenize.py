@@ -1,4 +1,10 @@
-"""jieba, initialised once per process, with the project's trade-word dictionary.
+"""The tokenizer a checker owns: jieba with the project's trade-word dictionary.
+
+jieba's process-wide tokenizer (``jieba.dt``) is never touched.  The base
+dictionary (jieba's own plus every ``rules/dict/*.txt``) is built once per
+process and shared read-only; a checker whose config brings its own words
+(brand and product names) gets its own ``Segmenter`` with a private copy of the
+frequency table, so two checkers with different words never see each other's.
 
 jieba's prefix-dictionary cache goes to the user's cache directory
 (platformdirs), never a shared temp directory.  Tokens carry offsets into the
@@ -10,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import jieba
 import platformdirs
@@ -24,17 +30,16 @@ class Token(NamedTuple):
     end: int
 
 
-_lock = threading.Lock()
-_tokenizer: jieba.Tokenizer | None = None
-_extra_words: set[str] = set()
-
-
 def user_dictionaries() -> list[Path]:
-    """Every ``rules/lexicon/*.txt`` is a jieba user dictionary (``word [freq] [tag]`` per line)."""
-    return sorted((rules_dir() / "lexicon").glob("*.txt"))
+    """Every ``rules/dict/*.txt`` is a jieba user dictionary (``word [freq] [tag]`` per line)."""
+    return sorted((rules_dir() / "dict").glob("*.txt"))
 
 
-def _build() -> jieba.Tokenizer:
+_lock = threading.Lock()
+_base: jieba.Tokenizer | None = None
+
+
+def _build_base() -> jieba.Tokenizer:
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     cache = Path(platformdirs.user_cache_dir("copygen"))
@@ -50,23 +55,44 @@ def _build() -> jieba.Tokenizer:
     return tk
 
 
-def tokenizer() -> jieba.Tokenizer:
-    global _tokenizer
-    if _tokenizer is None:
+def base_tokenizer() -> jieba.Tokenizer:
+    """The shared base: jieba's dictionary plus the project's; never given custom words."""
+    global _base
+    if _base is None:
         with _lock:
-            if _tokenizer is None:
-                _tokenizer = _build()
-    return _tokenizer
+            if _base is None:
+                _base = _build_base()
+    return _base
 
 
-def add_words(words: list[str]) -> None:
-    """Brand and product names from a user's config: kept whole by the tokenizer."""
-    tk = tokenizer()
-    for w in words:
-        if w and w not in _extra_words:
+class Segmenter:
+    """Cuts drafts into tokens with offsets.  ``words`` are kept whole (brand names)."""
+
+    def __init__(self, words: Iterable[str] = ()):
+        self.words = tuple(dict.fromkeys(w for w in words if w))
+        self._tk: jieba.Tokenizer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        if self._tk is None:
+            with self._lock:
+                if self._tk is None:
+                    self._tk = self._build()
+        return self._tk
+
+    def _build(self) -> jieba.Tokenizer:
+        base = base_tokenizer()
+        if not self.words:
+            return base
+        tk = jieba.Tokenizer()  # a private copy of the base tables, then the custom words
+        tk.FREQ = dict(base.FREQ)
+        tk.total = base.total
+        tk.user_word_tag_tab = dict(base.user_word_tag_tab)
+        tk.initialized = True
+        for w in self.words:
             tk.add_word(w)
-            _extra_words.add(w)
+        return tk
 
-
-def tokenize(text: str) -> list[Token]:
-    return [Token(w, s, e) for w, s, e in tokenizer().tokenize(text)]
+    def tokenize(self, text: str) -> list[Token]:
+        return [Token(w, s, e) for w, s, e in self.tokenizer.tokenize(text)]

@@ -1,0 +1,65 @@
+"""``metric``: weighted features summed into a value, compared to a threshold.
+
+Each feature counts its matches (at most ``cap``) times ``weight``; with
+``per_chars`` the sum is a density (divided by len/per_chars).  The rule fails
+when the value is below (``fail_when: below``) or at/above the threshold, with
+one finding at the start ({value} in the message).  Score: ``50 ± (value −
+threshold) × 50 / scale``, clamped to 0–100, and kept under 50 when failing,
+at 50 or more when passing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from ..matching import Context, Doc, Hit, Matcher, Result, dedupe
+from ..rulespec import Patterns, RuleSpec, _M
+
+
+class Feature(_M):
+    name: str
+    weight: float
+    match: Patterns
+    cap: int = 3  # at most this many hits count
+
+
+class Spec(RuleSpec):
+    kind: Literal["metric"]
+    features: list[Feature] = Field(min_length=1)
+    threshold: float
+    fail_when: Literal["below", "above"] = "below"
+    scale: float = 2.0
+    per_chars: int | None = None  # divide the weighted sum by len/per_chars (density)
+
+
+@dataclass
+class Compiled:
+    spec: Spec
+    features: list[tuple[Feature, Matcher]]
+
+
+def compile(spec: Spec, ctx: Context) -> Compiled:
+    return Compiled(spec, [(f, ctx.matcher(f.match)) for f in spec.features])
+
+
+def verdict(spec: Spec, value: float) -> tuple[bool, float]:
+    """(failing, score) for a feature value."""
+    delta = value - spec.threshold
+    failing = delta < 0 if spec.fail_when == "below" else delta >= 0
+    signed = delta if spec.fail_when == "below" else -delta
+    score = max(0.0, min(100.0, 50 + signed * 50 / spec.scale))
+    return failing, (min(score, 49.0) if failing else max(score, 50.0))
+
+
+def run(c: Compiled, doc: Doc) -> Result:
+    spec = c.spec
+    value = 0.0
+    for feat, m in c.features:
+        value += feat.weight * min(len(dedupe(m.find(doc))), feat.cap)
+    if spec.per_chars:
+        value = value / max(1.0, len(doc.norm) / spec.per_chars)
+    failing, score = verdict(spec, value)
+    return ([Hit(0, 0, subst={"value": f"{value:.1f}"})] if failing else []), score

@@ -1,0 +1,178 @@
+"""What every rule kind shares: the draft as rules see it (``Doc``), compiled
+patterns (``Matcher``), a hit, and the compile context that resolves lexicons.
+
+A draft is normalised once (``textnorm.Text``) and cut by the checker's own
+tokenizer at most once, and only when a word that a token-level rule looks for
+occurs in it (a token is always a piece of the draft).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterable
+
+from . import lexicons as lx
+from .textnorm import Text, normalise, squeeze
+
+if TYPE_CHECKING:
+    from .rulespec import Patterns
+    from .tokenize import Segmenter, Token
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n…]+")
+
+
+class Doc:
+    """One draft as rules see it: raw, normalised, squeezed, tokens, sentences."""
+
+    def __init__(self, raw: str, segmenter: "Segmenter"):
+        self.text = Text(raw)
+        self.norm = self.text.norm
+        self._segmenter = segmenter
+
+    @cached_property
+    def tokens(self) -> list["Token"]:
+        return self._segmenter.tokenize(self.norm)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for m in _SENTENCE_END.finditer(self.norm):
+            if m.start() > start:
+                spans.append((start, m.end()))
+            start = m.end()
+        if start < len(self.norm):
+            spans.append((start, len(self.norm)))
+        return spans or [(0, 0)]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.sentences:
+            if s <= pos < e:
+                return s, e
+        return self.sentences[-1]
+
+
+@dataclass
+class Hit:
+    """One finding-to-be, in normalised coordinates; ``subst`` fills the message's {slots}."""
+
+    start: int
+    end: int
+    fix: str | None = None
+    subst: dict[str, str] = field(default_factory=dict)
+
+
+Result = tuple[list[Hit], "float | None"]  # a rule's hits and, for scoring kinds, a 0–100 score
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind's ``compile`` gets besides its spec: lexicons and where the rule came from."""
+
+    lexicons: dict[str, list[str]]
+    where: str
+
+    def matcher(self, p: "Patterns") -> "Matcher":
+        return Matcher.build(p, self)
+
+    def words(self, items: list[str]) -> frozenset[str]:
+        """Token words (``@lexicon`` expanded), normalised like the draft."""
+        return frozenset(normalise(t) for t in lx.expand_items(items, self.lexicons, self.where))
+
+    def regex(self, pattern: str) -> re.Pattern:
+        return re.compile(lx.expand_regex(pattern, self.lexicons, self.where))
+
+
+@dataclass
+class Matcher:
+    """Compiled ``Patterns``; ``find`` returns spans in normalised coordinates."""
+
+    terms: re.Pattern | None
+    regexes: list[re.Pattern]
+    tokens: frozenset[str]
+    view: str
+    # One alternation of terms and group-free regexes: a single scan instead of one per pattern.
+    combined: re.Pattern | None = None
+    # Token words as a substring probe: the tokenizer only runs when one of them occurs in the draft.
+    token_probe: re.Pattern | None = None
+
+    @classmethod
+    def build(cls, p: "Patterns", ctx: Context) -> "Matcher":
+        terms = lx.expand_items(p.terms, ctx.lexicons, ctx.where)
+        if p.view != "raw":  # the raw view compares terms as written
+            terms = [normalise(t) for t in terms]
+        if p.view == "squeezed":  # the lexicon is squeezed like the text, or 某某 could never match
+            terms = [t for t in map(squeeze, terms) if t]
+        toks = ctx.words(p.tokens)
+        term_re = None
+        if terms:
+            alts = sorted(set(terms), key=len, reverse=True)
+            term_re = re.compile("|".join(re.escape(t) for t in alts))
+        regexes = [ctx.regex(r) for r in p.regex]
+        combined = None
+        if (term_re or regexes) and all(r.groups == 0 for r in regexes):
+            parts = ([term_re.pattern] if term_re else []) + [r.pattern for r in regexes]
+            combined = re.compile("|".join(f"(?:{x})" for x in parts))
+        probe = re.compile("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
+        return cls(term_re, regexes, toks, p.view, combined, probe)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.regexes or self.tokens)
+
+    def find(self, doc: Doc) -> list[tuple[int, int]]:
+        if not self:
+            return []
+        spans = [span for span, _ in self.matches(doc)]
+        if self.token_probe is not None and self.token_probe.search(doc.norm):
+            spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
+        return sorted(set(spans))
+
+    def matches(self, doc: Doc) -> Iterable[tuple[tuple[int, int], re.Match]]:
+        """Term and regex matches with their spans in normalised coordinates."""
+        if self.view == "squeezed":
+            s, idx = doc.text.squeezed
+            for m in self._search(s):
+                yield (idx[m.start()], idx[m.end() - 1] + 1), m
+        elif self.view == "raw":
+            for m in self._search(doc.text.raw):
+                yield doc.text.from_raw(*m.span()), m
+        else:
+            for m in self._search(doc.norm):
+                yield m.span(), m
+
+    def _search(self, s: str) -> Iterable[re.Match]:
+        if self.combined is not None:
+            for m in self.combined.finditer(s):
+                if m.end() > m.start():
+                    yield m
+            return
+        if self.terms is not None:
+            yield from self.terms.finditer(s)
+        for r in self.regexes:
+            for m in r.finditer(s):
+                if m.end() > m.start():
+                    yield m
+
+    def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
+        if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
+            return self.combined.search(doc.norm) is not None
+        for a, b in self.find(doc):
+            if within is None or (a >= within[0] and b <= within[1]):
+                return True
+        return False
+
+
+def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop spans inside an earlier, longer span (terms + tokens can find the same word twice)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and a < out[-1][1]:
+            continue
+        out.append((a, b))
+    return out
+
+
+def overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    a, b = span
+    return any(x < b and a < y for x, y in others)

@@ -1,0 +1,134 @@
+"""`copygen check --pack`: a whole pack judged, generated or written by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from copygen.packio import load_pack, parse_messages
+
+from .helpers import run
+
+CAMPAIGN = {"brand": "阿梅果铺", "group": "阿梅果铺福利6群", "type": "lead", "days": 3, "start_date": "2026-09-01"}
+PIECES = [
+    {"id": "nudge.d1", "kind": "lure.nudge", "target": "group", "day": 1, "time": "12:30",
+     "text": "今天的进度\n你已经拉了%INVITED%位，再拉%REMAINING%位就能领葡萄。"},
+    {"id": "topic.d2", "kind": "topic", "target": "group", "day": 2, "time": "20:00",
+     "text": "今晚聊聊：你家娃最爱吃的水果？"},
+    {"id": "wake.d2", "kind": "wakeup.lurker", "target": "group", "day": 2, "time": "20:00",
+     "text": "潜水的姐妹们冒个泡，回个1就行。"},
+]
+
+
+def _messages(tmp_path, rows, header=True):
+    lines = ([json.dumps({"campaign": CAMPAIGN}, ensure_ascii=False)] if header else []) + [
+        json.dumps(r, ensure_ascii=False) for r in rows]
+    (tmp_path / "messages.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_hand_written_messages_jsonl_with_campaign_line(tmp_path):
+    d = _messages(tmp_path, PIECES)
+    r = run("check", "--pack", str(d))
+    assert r.exit_code == 1, r.output
+    lines = r.output.strip().splitlines()
+    first = f"{d}/messages.jsonl:nudge.d1:2:6 error PK01 "
+    assert lines[0].startswith(first), lines[0]
+    rules = [ln.split()[2] for ln in lines[:-1]]
+    assert rules.count("PK01") == 2 and "PK20" in rules and "PK41" in rules
+    assert lines[-1].endswith("错误 3 条，警告 1 条")
+
+
+def test_without_campaign_the_rules_that_need_it_do_not_run(tmp_path):
+    d = _messages(tmp_path, PIECES, header=False)
+    r = run("check", "--pack", str(d), "--format", "jsonl")
+    rules = [json.loads(ln)["rule"] for ln in r.output.strip().splitlines()]
+    assert "PK41" not in rules  # how long the group lives is unknown
+    assert rules.count("PK01") == 2 and "PK20" in rules  # placeholders and times need no campaign
+
+
+def test_findings_point_into_the_piece(tmp_path):
+    d = _messages(tmp_path, PIECES)
+    out = json.loads(run("check", "--pack", str(d), "--format", "json", "--nofail").output)
+    assert out["summary"] == {"error": 3, "warning": 1, "info": 0} and out["pieces"] == 3
+    assert out["campaign"]["nudge_cap"] == 1 and out["campaign"]["quiet_hours"] == ["22:00", "08:00"]
+    texts = {p["id"]: p["text"] for p in PIECES}
+    for f in out["findings"]:
+        t = texts[f["piece"]]
+        assert t[f["start"]:f["end"]] == f["excerpt"] or f["start"] == f["end"] == 0
+    assert {f["excerpt"] for f in out["findings"] if f["rule"] == "PK01"} == {"%INVITED%", "%REMAINING%"}
+
+
+def test_pack_json_is_preferred_and_a_file_can_be_named(tmp_path):
+    _messages(tmp_path, PIECES)
+    (tmp_path / "pack.json").write_text(json.dumps({"campaign": CAMPAIGN, "pieces": PIECES[1:2]}, ensure_ascii=False),
+                                        encoding="utf-8")
+    r = run("check", "--pack", str(tmp_path))
+    assert r.exit_code == 0 and "pack.json: 共 1 条文案" in r.output
+    r = run("check", "--pack", str(tmp_path / "messages.jsonl"))
+    assert r.exit_code == 1 and "PK01" in r.output
+
+
+def test_warnings_only_exit_0_and_nofail(tmp_path):
+    d = _messages(tmp_path, PIECES[1:])
+    cfg = tmp_path / "copygen.yaml"
+    cfg.write_text("disable: [PK41]\n", encoding="utf-8")
+    r = run("check", "--pack", str(d), "--config", str(cfg))
+    assert r.exit_code == 0 and "PK20" in r.output and "PK41" not in r.output
+    assert run("check", "--pack", str(_messages(tmp_path, PIECES)), "--nofail").exit_code == 0
+
+
+def test_severity_override_from_config(tmp_path):
+    d = _messages(tmp_path, PIECES[1:])
+    cfg = tmp_path / "copygen.yaml"
+    cfg.write_text("severity: {PK20: error}\ndisable: [PK41]\n", encoding="utf-8")
+    r = run("check", "--pack", str(d), "--config", str(cfg))
+    assert r.exit_code == 1 and "error PK20" in r.output
+
+
+@pytest.mark.parametrize("content, needle", [
+    ('{"id": "a", "text": "你好"}\n', "target: 缺少这一项"),
+    ('{"id": "a", "target": "群", "text": "你好"}\n', "target: 只能是"),
+    ('{"id": "a", "target": "group", "time": "8点", "text": "你好"}\n', "time: 格式不对"),
+    ('{"id": "a", "target": "group", "text": "你好"}\n{"id": "a", "target": "group", "text": "再见"}\n', "编号 a 重复"),
+    ('{"campaign": {"start_date": "九月一日"}}\n{"target": "group", "text": "你好"}\n', "campaign.start_date"),
+    ("not json\n", "不是合法的 JSON 行"),
+    ("\n", "没有任何文案"),
+])
+def test_bad_hand_written_pack_is_one_clear_line(tmp_path, content, needle):
+    (tmp_path / "messages.jsonl").write_text(content, encoding="utf-8")
+    r = run("check", "--pack", str(tmp_path))
+    assert r.exit_code == 2 and needle in r.output and "Traceback" not in r.output, r.output
+    assert r.output.startswith("copygen: ") and len(r.output.strip().splitlines()) == 1
+
+
+def test_usage_errors(tmp_path):
+    assert run("check", "--pack", str(tmp_path)).exit_code == 2  # no pack file in it
+    assert "不存在" in run("check", "--pack", str(tmp_path / "nope")).output
+    _messages(tmp_path, PIECES)
+    assert run("check", "--pack", str(tmp_path), "x.txt").exit_code == 2
+    r = run("check", "--pack", str(tmp_path), "--format", "sarif")
+    assert r.exit_code == 2 and "text、json、jsonl" in r.output
+
+
+def test_ids_default_to_line_numbers_and_numbers_are_text():
+    pack = parse_messages('{"target": "group", "text": "a"}\n{"id": 7, "target": "group", "text": "b"}\n', "m")
+    assert [p.id for p in pack.pieces] == ["1", "7"]
+
+
+def test_generated_pack_loads_from_both_files(tmp_path):
+    from .helpers import EXAMPLES
+
+    out = tmp_path / "out"
+    run("pack", str(EXAMPLES[0]), "-o", str(out), "--nofail")
+    a, b = load_pack(str(out)), load_pack(str(out / "messages.jsonl"))
+    assert a.campaign is not None and b.campaign is None
+    assert [p.id for p in a.pieces] == [p.id for p in b.pieces]
+    assert all(p.text == q.text and p.target == q.target for p, q in zip(a.pieces, b.pieces))
+
+
+def test_explain_and_list_pack_rules():
+    r = run("explain", "PK10")
+    assert r.exit_code == 0 and "整包检查" in r.output and "✗" in r.output and "✓" in r.output
+    assert "PK41" in run("rules").output

@@ -103,6 +103,83 @@ def hhmm_phrase(t: str) -> str:
     return f"{part}{h12}点" + ("" if m == 0 else "半" if m == 30 else f"{m}分")
 
 
+# ------------------------------------------------------------------ events --
+# "每周二、周四晚7点", "每天晚上8点到9点", "5月19日中午12点": when a service happens, read off the
+# operator's own words so no broadcast lands on top of it.
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "十一": 11, "十二": 12}
+_TIME = re.compile(r"(早上|上午|中午|下午|傍晚|晚上|晚|夜里)?\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
+                   r"(?:[:：](\d{2})|点(半|(\d{1,2})分?)?)")
+_WEEKDAY_SET = re.compile(r"(?:每)?周([一二三四五六日天](?:[、和,，及]周?[一二三四五六日天])*)")
+_DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+
+
+def _clock(m: re.Match) -> int:
+    part, h = m.group(1) or "", m.group(2)
+    hour = int(h) if h.isdigit() else _CN_NUM[h]
+    minute = int(m.group(3)) if m.group(3) else 30 if m.group(4) == "半" else int(m.group(5) or 0)
+    if part in ("下午", "傍晚", "晚上", "晚", "夜里") and hour < 12:
+        hour += 12
+    return hour * 60 + minute
+
+
+def parse_when(when: str, start: dt.date | None, days: int) -> list[tuple[int, int, int]]:
+    """The campaign days and minutes a service occupies: [(day, start_min, end_min)].
+
+    Days: 每天/每晚 → all; 每周三 / 每周二、周四 → those weekdays (needs a start date);
+    5月19日 → that date. Times: the first clock time, to the second one if a range is given
+    (晚上8点到9点), else an hour.  Nothing is returned when no time can be read."""
+    times = list(_TIME.finditer(when))
+    if not times:
+        return []
+    t0 = _clock(times[0])
+    t1 = _clock(times[1]) if len(times) > 1 else t0 + 60
+    if len(times) > 1 and t1 <= t0 and t1 < 12 * 60:  # 晚上8点到9点: the second inherits the part of day
+        t1 += 12 * 60
+    if t1 <= t0:
+        t1 = t0 + 60
+    picked: list[int]
+    date = _DATE.search(when)
+    wk = _WEEKDAY_SET.search(when)
+    if date and start:
+        d = dt.date(start.year, int(date.group(1)), int(date.group(2)))
+        n = (d - start).days + 1
+        picked = [n] if 1 <= n <= days else []
+    elif wk and "每天" not in when:
+        if not start:
+            return []
+        wanted = {"一二三四五六日".index("日" if ch == "天" else ch) for ch in re.findall(r"[一二三四五六日天]", wk.group(1))}
+        picked = [n for n in range(1, days + 1) if (start + dt.timedelta(days=n - 1)).weekday() in wanted]
+    else:
+        picked = list(range(1, days + 1))
+    return [(n, t0, t1) for n in picked]
+
+
+def events(c: Campaign) -> list[dict[str, Any]]:
+    """The campaign's own timed events, per day: live classes, one-off talks, a flash sale."""
+    out: list[dict[str, Any]] = []
+    n = c.group.duration_days
+    for s in c.group.services:
+        if s.time:
+            h, m = (int(x) for x in s.time.split(":"))
+            days = [s.day] if not s.recurring and s.day else [d for d, _, _ in parse_when(s.when, c.group.start_date, n)] \
+                or list(range(1, n + 1))
+            spans = [(d, h * 60 + m, h * 60 + m + 60) for d in days]
+        else:
+            spans = parse_when(s.when, c.group.start_date, n)
+            if not s.recurring and s.day:
+                spans = [(s.day, a, b) for _, a, b in spans[:1]]
+        out += [{"day": d, "time": f"{a // 60:02d}:{a % 60:02d}", "until": f"{min(b, 1439) // 60:02d}:{min(b, 1439) % 60:02d}",
+                 "what": clean(s.what), "when": clean(s.when)} for d, a, b in spans]
+    m = c.lure.mechanic
+    if m.kind == "flash":
+        h, mi = (int(x) for x in m.time.split(":"))
+        out.append({"day": m.day, "time": m.time, "until": f"{(h * 60 + mi + 60) // 60:02d}:{mi:02d}",
+                    "what": f"开抢（前{m.quota}位）", "when": m.time})
+    return sorted(out, key=lambda e: (e["day"], e["time"]))
+
+
 # ------------------------------------------------------------------ phrasings --
 
 @lru_cache(maxsize=1)
@@ -166,10 +243,12 @@ def _thing(c: Campaign) -> dict[str, str]:
     if kind == "digital":
         size = f"（{_amount(qty, lure.unit)}）" if lure.unit not in ("份", "个") and qty > 1 else ""
         return {"phrase": lure.item, "each": f"一份{lure.item}", "name": lure.item, "size": size,
-                "value_note": Opt(f"，平时卖{value}元" if value else "")}
+                "value_note": Opt(f"（平时卖{value}元）" if value else "")}
     phrase = f"{_amount(qty, lure.unit)}{lure.item}"
+    if value and value in lure.relation:  # 和我们平时129元的那项是同一个: the price is already said
+        value = ""
     return {"phrase": phrase, "each": phrase, "name": lure.item,
-            "value_note": Opt(f"，平时卖{value}元" if value and kind != "goods" else (f"，价值{value}元" if value else ""))}
+            "value_note": Opt(f"（平时卖{value}元）" if value and kind != "goods" else (f"（价值{value}元）" if value else ""))}
 
 
 # What the winner does to get it, by claim method; {…} filled from the claim.
@@ -210,13 +289,25 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     steps = [s for s in steps if s]
     if validity:
         steps.append(validity)
-    limit = f"每人限领{cl.limit_per_person}{c.lure.unit if lure.kind in ('coupon', 'goods') else '份'}" \
-        if cl.limit_per_person else ""
-    stock = f"一共{cl.stock}{c.lure.unit if lure.kind in ('coupon', 'goods') else '份'}，领完为止" if cl.stock else ""
+    steps = list(dict.fromkeys(steps))
+    n = cl.limit_per_person
+    if not n:
+        limit = ""
+    elif lure.kind in ("goods", "coupon"):
+        limit = f"每人限领{n}{lure.unit}" if lure.unit in _COUNT_UNITS else f"每人限领{n}份"
+    elif lure.item.endswith("卡"):
+        limit = f"每人限领{n}张"
+    else:
+        limit = f"每人限{n}次"
+    stock_unit = lure.unit if lure.kind in ("coupon", "goods") and lure.unit in _COUNT_UNITS else "份"
+    stock = f"一共{cl.stock}{stock_unit}，领完为止" if cl.stock else ""
+    rush = {"ship": "早满早发", "pickup": "早满早领", "booking": "早满早约", "in_store": "早满早用",
+            "online": "早满早发"}[method]
+    nxt = [x for x in _next_steps(c, method, where, cl.hours, validity) if x]
     how = {  # one clause: how it reaches the winner
-        "ship": f"{delivery}",
+        "ship": delivery,
         "pickup": f"到{where}自提" + (f"（{cl.hours}）" if cl.hours else ""),
-        "in_store": f"到{where}就能用" + (f"（{cl.hours}）" if cl.hours else ""),
+        "in_store": f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else f"到{where}报手机号就能用",
         "booking": delivery,
         "online": delivery,
     }[method]
@@ -225,7 +316,42 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "stock": stock, "eligible": clean(cl.eligible), "not_reached": clean(cl.not_reached),
         "steps": steps, "steps_text": "；".join(steps), "how": how, "use_verb": _CLAIM_VERB[lure.kind],
         "is_store": method in ("pickup", "in_store"), "ships": method == "ship",
+        "rush": rush, "next": nxt, "next_text": "；".join(nxt),
     }
+
+
+_COUNT_UNITS = ("张", "袋", "盒", "份", "个", "瓶", "包", "罐", "支", "本", "套", "件", "箱", "杯", "斤")
+
+
+def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str) -> list[str]:
+    """What a winner does next, by how the lure reaches them — never the condition again."""
+    lure = c.lure
+    at = f"（{hours}）" if hours else ""
+    delivery = _first_person(clean(lure.delivery), c.voice.persona)
+    if method == "ship":
+        track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
+        return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
+    if method == "pickup":
+        keep = f"，{validity.replace('领到后', '').replace('有效', '')}来领都行" if validity else ""
+        return [f"到{where}报手机号就能领{at}{keep}"]
+    if method == "in_store":
+        if lure.kind == "coupon":
+            return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
+        return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
+    if method == "booking":
+        if lure.kind == "course":
+            return ["把孩子的年龄和方便上课的时间发我" if c.brand.industry in ("education", "baby") and "孩子" in
+                    (c.audience.who + c.lure.claim.eligible) else "把方便上课的时间发我", delivery, validity]
+        home = "上门" in (where + lure.delivery + c.brand.sells)
+        first = "把楼号、房号和电话私信发我" if home else "把电话和方便的时间私信发我"
+        return [first, delivery, validity]
+    when = "今晚" if "当晚" in delivery or "今晚" in delivery else "1小时内" if "1小时" in delivery else "尽快"
+    return [f"我{when}私发给你，收到回我一声"]
+
+
+def _first_person(text: str, persona: str) -> str:
+    """The operator's own words about their role: 课程顾问打电话约课 → 我打电话约课."""
+    return text.replace(persona, "我") if len(persona) >= 2 else text
 
 
 def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) -> dict[str, Any]:
@@ -376,6 +502,8 @@ def _voice(c: Campaign) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ build --
 
+_DEFAULT_CLOSING = {"closing": "21:00"}
+
 def build_context(c: Campaign) -> dict[str, Any]:
     """The base context shared by every piece of one campaign."""
     g, lure = c.group, c.lure
@@ -394,6 +522,11 @@ def build_context(c: Campaign) -> dict[str, Any]:
     regular = [s for s in services if s["recurring"]] or services
     proof = [clean(p) for p in lure.proof]
     dissolves = g.type in ("lead", "flash")
+    need = _threshold_days(c)
+    k = deadline_day(c)
+    mech["latest_start"] = days[k - need]["short"] if need and k - need >= 0 and g.start_date else ""
+    area = clean(c.brand.area)
+    local = claim["method"] in ("booking", "pickup", "in_store") and area
     return {
         "brand": {"name": c.brand.name, "sells": clean(c.brand.sells), "industry": c.brand.industry,
                   "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area)},
@@ -415,7 +548,12 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "mechanic": mech, "deadline": deadline["full"], "deadline_short": deadline["short"],
             "deadline_day": deadline_day(c), "delivery": clean(lure.delivery), "claimed": lure.claimed or 0,
             "proof": proof, "claim": claim,
+            # the relation in a member's mouth: 我们平时… is the shop speaking
+            "relation_seed": clean(lure.relation).replace("我们", c.brand.name),
+            "invite_who": "邻居" if local else "朋友",
         },
+        "events": events(c),
+        "closing_time": {**_DEFAULT_CLOSING, **c.pack.times}.get("closing", "21:00"),
         "rules": {"banned": list(c.rules.banned), "dont": [as_dont(b) for b in c.rules.banned],
                   "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
                   "penalty": [clean(p) for p in c.rules.penalty],
@@ -497,11 +635,13 @@ _RELAY_HINTS = ("最爱", "最喜欢", "推荐", "目标", "一件事", "妙招"
 _SCENE = {
     "ship": "我这边已经把{item}备好了，完成了马上安排",
     "pickup": "店里已经把{item}备好了",
-    "in_store": "我这边都准备好了，到店报手机号就能用",
+    "in_store": "我这边都准备好了，完成了就给你登记",
     "booking": "我这边时间都排好了，完成了就约",
     "online": "我这边都准备好了，完成了马上发",
 }
 _GROUP_LIFE = {"lead": "福利群", "flash": "限时福利群", "fan": "长期交流群"}
+# Only these kinds carry an emoji when the campaign asks for few.
+FEW_EMOJI_KINDS = ("lure.poster", "lure.moments", "welcome.group", "lure.fulfilment", "closing")
 
 
 def _is_question(theme: str) -> bool:
@@ -518,61 +658,93 @@ def _today(day: dict[str, Any], has_dates: bool) -> str:
     return f"今天是{day['label']}" if has_dates else f"今天是活动{day['label']}"
 
 
-def _nudge(base: dict[str, Any], day: dict[str, Any]) -> dict[str, str]:
+def _rotate(options: list[str], k: int) -> str:
+    """The k-th of a few equivalent lines: consecutive days never say the same one."""
+    return options[k % len(options)]
+
+
+def nudge_facts(base: dict[str, Any]) -> list[str]:
+    """One new fact per progress broadcast, so no two days say the same thing: how it is
+    claimed, who may claim, how many, each proof once."""
+    lure, cl = base["lure"], base["lure"]["claim"]
+    facts: list[str] = []
+    if cl["eligible"]:
+        facts.append(f"再说一下谁能领：{cl['eligible']}。")
+    facts.append(f"{lure['delivery']}。")
+    bits = [b for b in (cl["limit"], cl["validity"], cl["stock"]) if b]
+    if bits:
+        facts.append("，".join(bits) + "。")
+    facts += [f"{_rotate(['大家关心的', '顺便说一句', '提醒一下'], i)}：{p}。" for i, p in enumerate(lure["proof"])]
+    return facts
+
+
+def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int) -> dict[str, str]:
     lure, m, v = base["lure"], base["lure"]["mechanic"], base["voice"]
-    phrase, kind = lure["phrase"], m["kind"]
-    due = day["due"]
-    if kind == "invite":
-        status = f"拉{m['friends']}位好友进群就送{phrase}"
-        if lure["claimed"] and day["is_first"]:
-            status += f"，已经有{lure['claimed']}人领到了"
-        ask = "拉好友的进度怎么样了？"
-        extra = "自己拉了几位不清楚的，私聊我，我帮你查"
-    elif kind == "group_goal":
-        status = f"群里现在{base['ph']['members']}人，满{m['members']}人每人{lure['each']}"
-        ask = "群里人数凑得怎么样了？"
-        extra = "身边有需要的朋友拉进来，我们早满早发"
-    elif kind == "threshold":
-        cond = m["condition"]
-        if day["reachable"]:
-            status = f"{cond}就送{phrase}，今天开始也来得及"
-        else:
-            status = f"已经在打卡的坚持住，{cond}就送{phrase}"
-        ask = "今天打卡了吗？"
-        extra = "漏了哪天不清楚的，私聊我查"
+    kind, n = m["kind"], len(base["days"])
+    # news for today: an event that does not happen every day (a weekly live, a one-off talk)
+    daily = {e["what"] for e in base["events"] if sum(x["what"] == e["what"] for x in base["events"]) >= n}
+    events = [e for e in base["events"] if e["day"] == day["n"] and e["what"] not in daily]
+    facts = nudge_facts(base)
+    cutoff = hhmm_phrase(base["closing_time"]) if day["is_last"] else "今晚12点"
+    if day["is_first"]:
+        fact = f"{m['gets']}。"
+        if lure["claimed"]:
+            fact += f"之前已经有{lure['claimed']}人领到了。"
+        if kind == "threshold" and m["latest_start"]:
+            fact += f"最晚{m['latest_start']}开始才赶得上。"
+    elif day["is_deadline"]:
+        fact = f"{m['gets']}，{cutoff}前{m['when_done']}的都算。"
+    elif events:
+        ev = events[0]
+        fact = f"今天{hhmm_phrase(ev['time'])}有{ev['what']}，别错过。"
+        if k - 1 < len(facts):
+            fact += facts[k - 1]
     else:
-        today_flash = day["n"] == m["flash_day"]
-        at = hhmm_phrase(m["flash_time"])
-        status = (f"今天{at}开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{phrase}" if today_flash
-                  else f"{m['flash_at']}开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{phrase}")
-        ask = "开抢的闹钟定了吗？"
-        extra = "到点在群里回复就行，我按回复顺序登记"
-    how = lure["claim"]["how"] + (f"，{lure['claim']['limit']}" if lure["claim"]["limit"] else "")
-    today = _today(day, base["group"]["has_dates"])
+        fact = facts[(k - 1) % len(facts)] if facts else f"{m['gets']}。"
+    if kind == "threshold" and not day["is_first"] and not day["reachable"] and not day["is_deadline"]:
+        fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
+    who = lure["invite_who"]
+    help_lines = {
+        "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行"],
+        "group_goal": [f"身边有需要的{who}拉进来，{lure['claim']['rush']}", f"帮忙拉一位{who}进来，我们{lure['claim']['rush']}",
+                       f"认识的{who}拉一位进来就行"],
+        "threshold": ["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下"],
+        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "开抢前我会再提醒一次", "每人只算第一条回复"],
+    }[kind]
     if day["is_deadline"]:
-        close = f"今天截止，{extra}。"
-        countdown = f"{today}，福利今天截止。"
-        title = "福利进度（今天截止）"
+        deadline_line = "今天截止"
     elif day["deadline_left"] == 1:
-        close = f"明天截止，{extra}。"
-        countdown = f"{today}，福利明天就截止了。"
-        title = "福利进度"
+        deadline_line = "明天就截止了"
     else:
-        close = f"{due}截止，{extra}。"
-        countdown = f"{today}，离截止还有{day['deadline_left']}天。"
-        title = "福利进度"
+        deadline_line = f"{day['due']}截止"
+    today = _today(day, base["group"]["has_dates"])
+    countdown = (f"{today}，福利今天截止。" if day["is_deadline"] else f"{today}，福利明天就截止了。"
+                 if day["deadline_left"] == 1 else f"{today}，离截止还有{day['deadline_left']}天。")
+    ask = {"invite": "拉好友的进度怎么样了？", "group_goal": "群里人数凑得怎么样了？",
+           "threshold": "今天打卡了吗？", "flash": "开抢的闹钟定了吗？"}[kind]
+    greet = choose(seed, f"greet|{day['n']}", [f"{v['address']}中午好～", f"跟{v['address']}说一声：", f"{v['address']}，"])
+    if not day["is_first"] and not day["is_deadline"]:  # name the thing, briefly and differently each day
+        short = {
+            "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
+            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
+                           f"离每人{lure['each']}又近一步"],
+            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送", f"坚持下来就有{lure['phrase']}"],
+            "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份", f"{m['flash_at']}开抢"],
+        }[kind]
+        fact = f"{_rotate(short, k)}。" + fact
+    if kind == "group_goal" and not day["is_first"]:
+        fact = f"群里现在{base['ph']['members']}人，" + fact
     scene = _SCENE[lure["claim"]["method"]].format(item=lure["name"])
-    if kind == "group_goal":
-        scene += "，就等群满"
-    return {"status": status + "。", "how": how + "。", "close": close, "countdown": countdown,
-            "ask": ask, "title": title, "scene": scene + "。"}
+    title = "福利进度（今天截止）" if day["is_deadline"] else "福利进度"
+    return {"fact": fact, "help": _rotate(help_lines, k), "deadline_line": deadline_line, "countdown": countdown,
+            "ask": ask, "title": title, "scene": scene, "greet": greet}
 
 
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
-    steps = list(lure["claim"]["steps"])
+    steps = list(lure["claim"]["next"])
     if m["kind"] == "group_goal":
-        opening = f"群满{m['members']}人了！谢谢每一位拉朋友进来的{v['address']}。"
+        opening = f"群满{m['members']}人啦！谢谢每一位拉朋友进来的{v['address'].removesuffix('们')}。"
         congrats = f"群满{m['members']}人啦，说到做到：每人{lure['each']}！"
         chat = f"{v['address']}，群满{m['members']}人了，每人{lure['each']}，接下来这样领："
         close = f"有问题私聊{v['name']}。"
@@ -581,26 +753,30 @@ def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
         opening = f"{ph['nickname']}，恭喜你{got}了！"
         congrats = f"恭喜{ph['nickname']}，{lure['phrase']}是你的了！"
         chat = f"{ph['nickname']}，你的{lure['phrase']}我这边登记好了，接下来这样："
-        close = f"有问题直接回我，{v['name']}都在。"
+        close = "有问题直接回我。"
     return {"opening": opening, "congrats": congrats, "chat": chat, "close": close,
             "steps": steps, "steps_text": "；".join(steps)}
 
 
 def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, str]:
     lure, g = base["lure"], base["group"]
-    who = (channel or {}).get("audience", "")
+    name = (channel or {}).get("name", "")
+    generic = not name or name in ("群活码", "默认", "活码") or name.endswith("活码")
     offer = f"这几天在送{lure['phrase']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
-    return {"from": Opt(f"是{who}吧～" if who else ""), "offer": Opt(offer)}
+    if offer and lure["claim"]["eligible"]:
+        offer += f"（{lure['claim']['eligible']}可以领）"
+    return {"from": Opt("" if generic else f"从{name}过来的吧～"), "offer": Opt(offer)}
 
 
 def _private(base: dict[str, Any]) -> dict[str, Any]:
     b = base["brand"]
     # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one.
     rest = re.sub(r"^(?:加[^，,]{1,12}(?:微信|好友)|留在群里|关注[^，,]{1,12})[，,]?", "", base["closing"]["next_step"])
+    rest = _first_person(rest.removeprefix("以后"), base["voice"]["name"])
     offer = (f"以后{rest}，" if rest else "") + f"{b['sells']}的事也可以直接问我。"
     return {
         "offer": offer,
-        "asks": [*base["audience"]["needs"][:3], "先随便看看"],
+        "asks": [f"问问{b['sells']}", "看看最近有什么活动", "先随便看看"],
         "steps": [f"问{b['sells']}的事，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
                   "不方便打字就发语音，我看到都会回"],
     }
@@ -610,8 +786,10 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     g, lure, b = base["group"], base["lure"], base["brand"]
     first = g["regular"][0]["what"]
     purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}，{first}都在这里发。"
-    offer = f"这几天还在送{lure['phrase']}：{lure['mechanic']['offer']}" if g["dissolves"] else \
-        f"现在还在送{lure['phrase']}：{lure['mechanic']['offer']}"
+    lead = "这几天还在送" if g["dissolves"] else "现在还在送"
+    offer = f"{lead}{lure['phrase']}：{lure['mechanic']['offer']}"
+    if lure["claim"]["eligible"]:
+        offer += f"，{lure['claim']['eligible']}可以领"
     if g["dissolves"]:
         life = f"群开到{g['end']}，之后解散；以后{base['closing']['next_step']}。"
     else:
@@ -619,24 +797,30 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     return {"purpose": purpose, "offer": offer, "life": life}
 
 
-def _closing(base: dict[str, Any], day: dict[str, Any]) -> dict[str, str]:
-    g, lure, m = base["group"], base["lure"], base["lure"]["mechanic"]
+def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[str, str]:
+    g, lure, m, cl = base["group"], base["lure"], base["lure"]["mechanic"], base["lure"]["claim"]
     today = f"{_today(day, g['has_dates'])}，活动最后一天"
     if m["kind"] == "group_goal":
-        reward = f"群满{m['members']}人，每人{lure['each']}，{lure['claim']['how']}"
-        if lure["claim"]["not_reached"]:
-            reward += f"；没满的话，{lure['claim']['not_reached']}"
+        if outcome == "unmet":
+            fallback = cl["not_reached"] or "这次的福利就发不了了，还是谢谢大家"
+            reward = f"群最后没满{m['members']}人，{fallback}"
+        else:
+            reward = f"群满{m['members']}人了，每人{lure['each']}：{cl['next_text']}"
     else:
-        got = "抢到" if m["kind"] == "flash" else "领到"
-        reward = f"{got}{lure['phrase']}的，{lure['claim']['how']}"
-    if g["type"] == "fan":
-        life = "这个群不解散，大家不用退群"
-    else:
-        life = "这个群明天解散，要存的图和消息今晚存好"
+        done = "抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
+        follow = {"ship": "地址还没发我的，今晚私信发我", "pickup": cl["next"][0],
+                  "in_store": cl["next"][-2] if len(cl["next"]) > 1 else cl["next"][0],
+                  "booking": "还没约时间的，私聊我约", "online": f"{lure['name']}都私发了，没收到的私聊我"}[cl["method"]]
+        reward = f"{done}的{v_or(base)}，{follow}"
+    life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
     return {"today": today, "reward": reward, "group": life}
 
 
-def _topic(topic: dict[str, Any], time: str | None) -> dict[str, Any]:
+def v_or(base: dict[str, Any]) -> str:
+    return base["voice"]["address"].removesuffix("们")
+
+
+def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     theme = topic["theme"]
     if _is_question(theme):
         q = "" if theme.endswith(("？", "?")) else "？"
@@ -647,45 +831,50 @@ def _topic(topic: dict[str, Any], time: str | None) -> dict[str, Any]:
     elif topic["form"] == "game":
         q = "，猜猜是什么？"
     else:
-        q = "，你的答案是？" if theme.startswith("你") else "，你的呢？"
-    reveal_at = _after(time or "20:00", 60)
-    reveal = "明天中午" if reveal_at >= "22:00" or reveal_at < "08:00" else hhmm_phrase(reveal_at)
+        q = "，你的答案是？" if theme.startswith("你") else "是什么？"
     photo = f"{theme}！" if theme.startswith("晒") else f"主题是「{theme}」"
-    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo}
+    line = f"{theme}{q}" if _is_question(theme) else f"「{theme}」{q}"  # a question needs no quotes
+    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line}
 
 
-def _wake(base: dict[str, Any], seed: int, slot_id: str) -> dict[str, str]:
+def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]) -> dict[str, str]:
+    offer = segment.get("offer", "") if segment else ""
+    cta = f"{offer}。" if offer and "回" in offer else ("回个1就行。" if not offer else f"回个1就行，{offer}。")
     return {"ask_active": choose(seed, f"{slot_id}|ask", ["新朋友进群时帮忙回一句欢迎", "每天的话题帮忙起个头",
-                                                          "看到群友的问题，知道的帮忙答一句"])}
+                                                          "看到群友的问题，知道的帮忙答一句"]),
+            "cta": cta}
 
 
 def _recall(base: dict[str, Any]) -> dict[str, str]:
     g, b = base["group"], base["brand"]
     if g["dissolves"]:
-        return {"back": f"之前的群已经解散了，我们还在做{b['sells']}，有新活动会先告诉你。",
-                "news": f"还在做{b['sells']}，{g['regular_text']}这些照常"}
+        return {"back": f"之前的群已经解散了，{b['name']}这边一切照旧，有{b['sells']}的事随时找我。",
+                "news": f"{b['name']}一切照旧，有新活动我会先告诉你"}
     return {"back": f"群里{g['regular_text']}都还在，回群看看就行。", "news": f"群里{g['regular_text']}照常"}
 
 
 def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: dict[str, Any] | None,
                   time: str | None, target: str, seed: int, slot_id: str) -> dict[str, Any]:
     """The kind-specific part of one piece's context."""
+    out: dict[str, Any] = {}
+    if base["voice"]["emoji_level"] == "few" and kind not in FEW_EMOJI_KINDS:
+        out["e"] = {k: Emoji("") for k in base["e"]}
     if kind == "lure.nudge" and day:
-        return {"nudge": _nudge(base, day)}
-    if kind == "lure.fulfilment":
-        return {"fulfil": _fulfil(base, target)}
-    if kind == "welcome.group":
-        return {"welcome": _welcome(base, extra.get("channel"))}
-    if kind == "welcome.private":
-        return {"private": _private(base)}
-    if kind == "rules":
-        return {"rules_ctx": _rules(base)}
-    if kind == "closing" and day:
-        return {"closing_ctx": _closing(base, day)}
-    if kind == "topic":
-        return {"topic": _topic(extra["topic"], time)}
-    if kind.startswith("wakeup."):
-        return {"wake": _wake(base, seed, slot_id)}
-    if kind.startswith("recall."):
-        return {"recall": _recall(base)}
-    return {}
+        out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed)
+    elif kind == "lure.fulfilment":
+        out["fulfil"] = _fulfil(base, target)
+    elif kind == "welcome.group":
+        out["welcome"] = _welcome(base, extra.get("channel"))
+    elif kind == "welcome.private":
+        out["private"] = _private(base)
+    elif kind == "rules":
+        out["rules_ctx"] = _rules(base)
+    elif kind == "closing" and day:
+        out["closing_ctx"] = _closing(base, day, extra.get("outcome", "met"))
+    elif kind == "topic":
+        out["topic"] = _topic(extra["topic"], extra.get("reveal", ""))
+    elif kind.startswith("wakeup."):
+        out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
+    elif kind.startswith("recall."):
+        out["recall"] = _recall(base)
+    return out

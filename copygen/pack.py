@@ -17,11 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .campaign import Campaign
-from .context import build_context, deadline_day
+from .context import build_context, deadline_day, events
 from .engine import Checker
 from .render import Catalogue, Template, placeholders
 from .report import DraftReport
-from .slots import Slot, events, plan, slot_context
+from .slots import Slot, plan, slot_context
 
 
 class _Out(BaseModel):
@@ -65,6 +65,7 @@ class Piece(_Out):
     time: str | None = Field(None, description="建议发送时间 HH:MM")
     trigger: str | None = Field(None, description="on_join / on_add / on_task_done / on_goal / after_end")
     offset_days: int | None = Field(None, description="after_end：活动结束后第几天")
+    condition: str | None = Field(None, description="二选一的文案：满足这个条件时才发（如「群满100人时发这条」）")
     template: str
     variant: str
     variables: list[str] = Field(description="机器人发送前要替换的占位符，如 %NICKNAME%")
@@ -99,8 +100,9 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
     if slot.kind == "topic":  # the day's form first, then the other forms
         form = slot.extra["topic"]["form"]
         has_options = bool(slot.extra["topic"]["options"])
-        return [t for t in ordered if t.variant == form] + [
-            t for t in ordered if t.variant != form and (t.variant != "vote" or has_options)]
+        return [t for t in ordered if t.variant == form] + [  # a reveal is only ever a reveal
+            t for t in ordered if t.variant != form and form != "reveal" and t.variant != "reveal"
+            and (t.variant != "vote" or has_options)]
     k = nth % len(ordered)
     return ordered[k:] + ordered[:k]
 
@@ -147,7 +149,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
                 id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,
                 target=slot.target, sender=_sender(slot, c), channel=slot.channel, segment=slot.segment,
                 day=slot.day, date=_date(slot, c),
-                time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days,
+                time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days, condition=slot.condition,
                 template=t.name, variant=t.variant, variables=placeholders(text), text=text,
                 bytes=len(text.encode("utf-8")), check=_check_out(report) if report else None,
             ))

@@ -42,7 +42,8 @@ def to_messages(doc: PackDoc) -> str:
         lines.append(json.dumps({
             "id": p.slot, "kind": p.kind, "target": p.target, "sender": p.sender, "day": p.day, "date": p.date,
             "time": p.time,
-            "trigger": p.trigger, "offset_days": p.offset_days, "channel": p.channel, "segment": p.segment,
+            "trigger": p.trigger, "offset_days": p.offset_days, "condition": p.condition,
+            "channel": p.channel, "segment": p.segment,
             "variables": p.variables, "bytes": p.bytes, "text": p.text,
         }, ensure_ascii=False))
     return "\n".join(lines) + "\n"
@@ -99,6 +100,8 @@ def to_markdown(doc: PackDoc) -> str:
         items = sorted(sections[label], key=lambda p: (p.offset_days or 0, p.time or ""))
         for p in items:
             out += ["", f"### {_heading(p)}", ""]
+            if p.condition:
+                out.append(f"**{p.condition}**（二选一）")
             if p.offset_days:
                 out.append(f"结束后第 {p.offset_days} 天发" + (f"（{p.date}）。" if p.date else "。"))
             out.append(f"`{p.id}` · 模板 `{p.template}`" + (f" · 占位符 {' '.join(p.variables)}" if p.variables else ""))

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .campaign import Campaign
-from .context import Say, choose, channel_context, deadline_day, piece_context, segment_context, topic_plan
+from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, piece_context,
+                      segment_context, topic_plan)
 
 # Every kind of copy a pack can hold, in reading order (rule packs' applies_to is checked against it).
 KINDS = (
@@ -38,7 +39,7 @@ DEFAULT_TIME = {
 # A group needs to live this long before anyone can have gone quiet in it.
 WAKEUP_MIN_DAYS = 7
 _GAP = 30  # minutes between two group broadcasts
-_EVENT_BEFORE, _EVENT_AFTER = 30, 60  # a live event blocks the half hour before and the hour after
+_EVENT_BEFORE = 30  # a live event blocks the half hour before it, and until a quarter hour after it ends
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Slot:
     time: str | None = None  # HH:MM
     trigger: str | None = None  # on_join | on_add | on_task_done | on_goal | after_end
     offset_days: int | None = None  # for after_end pieces: days after the campaign ends
+    condition: str | None = None  # an alternative sent only if this happens (群满时发 / 没满时发)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -65,20 +67,6 @@ def _hhmm(m: int) -> str:
     return f"{m // 60:02d}:{m % 60:02d}"
 
 
-def events(c: Campaign) -> list[dict[str, Any]]:
-    """The campaign's own timed events, per day: live classes, one-off talks, a flash sale."""
-    out = []
-    for s in c.group.services:
-        if not s.time:
-            continue
-        days = [s.day] if not s.recurring and s.day else list(range(1, c.group.duration_days + 1))
-        out += [{"day": d, "time": s.time, "what": s.what} for d in days]
-    m = c.lure.mechanic
-    if m.kind == "flash":
-        out.append({"day": m.day, "time": m.time, "what": f"开抢（前{m.quota}位）"})
-    return out
-
-
 class _Schedule:
     """Group broadcasts of one day never share a minute, keep clear of live events and of quiet hours."""
 
@@ -87,8 +75,7 @@ class _Schedule:
         self.quiet = (q0, q1)
         self.busy: dict[int, list[tuple[int, int]]] = {}
         for ev in events(c):
-            t = _min(ev["time"])
-            self.busy.setdefault(ev["day"], []).append((t - _EVENT_BEFORE, t + _EVENT_AFTER))
+            self.busy.setdefault(ev["day"], []).append((_min(ev["time"]) - _EVENT_BEFORE, _min(ev["until"]) + 15))
 
     def _in_quiet(self, t: int) -> bool:
         q0, q1 = self.quiet
@@ -105,6 +92,30 @@ class _Schedule:
                     self.busy.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
                     return _hhmm(t)
         return want  # a day with no free half hour: keep the operator's time
+
+
+# Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
+_HOLIDAYS = ((10, 1, 7), (1, 1, 1), (5, 1, 5))
+_MEAL_TIMES = (("早餐", "08:30"), ("早饭", "08:30"), ("早上", "08:30"), ("午饭", "12:00"), ("午餐", "12:00"),
+               ("中午", "12:00"), ("晚饭", "19:00"), ("晚餐", "19:00"))
+
+
+def _topic_time(theme: str, default: str) -> str:
+    """A topic about breakfast goes out in the morning, not at 20:00."""
+    return next((t for word, t in _MEAL_TIMES if word in theme), default)
+
+
+def _past_holidays(c: Campaign, offset: int) -> int:
+    import datetime as dt
+
+    if not c.group.start_date:
+        return offset
+    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
+    while True:
+        d = end + dt.timedelta(days=offset)
+        if not any(d.month == mo and a <= d.day <= b for mo, a, b in _HOLIDAYS):
+            return offset
+        offset += 1
 
 
 def plan(c: Campaign) -> list[Slot]:
@@ -139,6 +150,8 @@ def plan(c: Campaign) -> list[Slot]:
     nudge_days = set(range(1, last_lure_day + 1))
     if last_lure_day > 5:  # a long campaign: the first day, every third day and the last two
         nudge_days = {1, last_lure_day - 1, last_lure_day} | set(range(1, last_lure_day + 1, 3))
+    nth = 0
+    topic_at: dict[int, str] = {}
     for d in range(1, n + 1):
         if d in nudge_days and "lure.nudge" not in skip and c.pack.nudge_cap > 0:
             want = times["lure.nudge"]
@@ -147,17 +160,39 @@ def plan(c: Campaign) -> list[Slot]:
             for k in range(c.pack.nudge_cap):
                 sid = f"lure.nudge.d{d}" + (f".{k + 1}" if c.pack.nudge_cap > 1 else "")
                 add(Slot(sid, "lure.nudge", "group", day=d, time=at("lure.nudge", d, want if k == 0 else
-                         _hhmm(_min(want) + 300 * k)), extra={"nth_today": k}))
+                         _hhmm(_min(want) + 300 * k)), extra={"nth": nth}))
+                nth += 1
         if d <= len(topics) and "topic" not in skip:
-            add(Slot(f"topic.d{d}", "topic", "group", day=d, time=at("topic", d),
-                     extra={"topic": topics[d - 1]}))
+            t = topics[d - 1]
+            when = at("topic", d, _topic_time(t["theme"], times["topic"]) if "topic" not in c.pack.times else None)
+            topic_at[d] = when
+            reveal = ""
+            if t["form"] == "game":  # a game needs its answer: the next day at noon, or before the end
+                rday, rwant = (d + 1, "12:00") if d < n else (d, _hhmm(_min(when) + 45))
+                rtime = at("topic", rday, rwant)
+                reveal = ("明天" if rday > d else "今晚") + hhmm_phrase(rtime)
+                add(Slot(f"topic.d{d}.answer", "topic", "group", day=rday, time=rtime,
+                         extra={"topic": {**t, "form": "reveal"}, "reveal": reveal}))
+            add(Slot(f"topic.d{d}", "topic", "group", day=d, time=when, extra={"topic": t, "reveal": reveal}))
     if "lure.fulfilment" not in skip:
         if m.kind == "group_goal":  # the whole group gets it at once: one broadcast when the goal is met
             add(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_goal"))
         else:  # the winner hears it privately, with what happens next
             add(Slot("lure.fulfilment", "lure.fulfilment", "private", trigger="on_task_done"))
     if "closing" not in skip:
-        add(Slot("closing", "closing", "group", day=n, time=at("closing", n)))
+        # after the last topic by an hour at least (two polls an hour apart at most)
+        want = times["closing"]
+        if n in topic_at and _min(topic_at[n]) + 60 > _min(want):
+            want = _hhmm(_min(topic_at[n]) + 60)
+        close_at = at("closing", n, want)
+        if m.kind == "group_goal":  # the last night says what actually happened
+            members = m.members
+            add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met"},
+                     condition=f"群满{members}人时发这条"))
+            add(Slot("closing.unmet", "closing", "group", day=n, time=close_at, extra={"outcome": "unmet"},
+                     condition=f"群没满{members}人时发这条"))
+        else:
+            add(Slot("closing", "closing", "group", day=n, time=close_at))
 
     # Wake-ups speak to members who went quiet in a group that is still there: never in a group
     # that lives only a few days.  A long campaign gets them in its second half; a fan group
@@ -178,7 +213,7 @@ def plan(c: Campaign) -> list[Slot]:
     for kind in ("recall.light", "recall.deep"):  # lapsed members: a private message 30 / 60 days on
         seg = SEGMENT_OF[kind]
         add(Slot(kind, kind, "private", segment=seg, trigger="after_end",
-                 offset_days=30 if seg == "lapsed_30" else 60, time=times[kind],
+                 offset_days=_past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind],
                  extra={"segment": segment_context(c, seg)}))
     return s
 

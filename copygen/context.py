@@ -594,18 +594,23 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
     A theme without a form gets the least-used form that fits it and differs from
     yesterday's: photos only for what can be photographed, games only with an answer,
     relays only with a first example, votes only with options.  A form set by the
-    operator that cannot work as written (a game with no answer) becomes a question."""
+    operator that cannot work as written (a game with no answer, a relay with no first
+    example) is replaced by one that fits the theme."""
     used = {f: 0 for f in TOPIC_FORMS}
     plan: list[dict[str, Any]] = []
     prev = None
-    for day in range(1, min(c.group.duration_days, len(c.topics)) + 1):
-        t: Topic = c.topics[day - 1]
-        form = t.form
-        if form is not None and not _form_fits(form, t) and form in ("game", "relay"):
-            form = "question" if form == "relay" or not t.options else "vote"
-        if form is None:
-            allowed = [f for f in TOPIC_FORMS if _form_fits("auto-relay" if f == "relay" else f, t)]
-            form = min(allowed, key=lambda f: (f == prev, used[f], _PREFERENCE.index(f)))
+    bank = c.topics[: min(c.group.duration_days, len(c.topics))]
+
+    def allowed(t: Topic) -> list[str]:
+        if t.form is not None and _form_fits(t.form, t):
+            return [t.form]
+        return [f for f in TOPIC_FORMS if _form_fits("auto-relay" if f == "relay" else f, t)]
+
+    options = [allowed(t) for t in bank]
+    for day, t in enumerate(bank, 1):
+        nxt = options[day] if day < len(bank) else []
+        # the most specific form that fits, not yesterday's, and not the only one tomorrow can have
+        form = min(options[day - 1], key=lambda f: (f == prev, nxt == [f], used[f], _PREFERENCE.index(f)))
         used[form] += 1
         prev = form
         example = t.options[0] if t.options else clean(t.answer)

@@ -100,8 +100,10 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
     if slot.kind == "topic":  # the day's form first, then the other forms
         form = slot.extra["topic"]["form"]
         has_options = bool(slot.extra["topic"]["options"])
-        return [t for t in ordered if t.variant == form] + [  # a reveal is only ever a reveal
-            t for t in ordered if t.variant != form and form != "reveal" and t.variant != "reveal"
+        if form == "reveal":  # a reveal is only ever a reveal (reveal, reveal-list, …)
+            return [t for t in ordered if t.variant.startswith("reveal")]
+        return [t for t in ordered if t.variant == form] + [
+            t for t in ordered if t.variant != form and not t.variant.startswith("reveal")
             and (t.variant != "vote" or has_options)]
     k = nth % len(ordered)
     return ordered[k:] + ordered[:k]

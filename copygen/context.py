@@ -389,19 +389,23 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
     kind, phrase = m["kind"], thing["phrase"]
     due = f"，{deadline['full']}截止"
     if kind == "invite":
-        return {"mine": f"我拉了{m['friends']}个朋友进群，领到了{phrase}",
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我拉了{m['friends']}个朋友进群，领到了{phrase}",
                 "you": f"你拉{m['friends']}位好友进群就能领",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "group_goal":
-        return {"mine": f"我已经进群了，群满{m['members']}人每人{thing['each']}",
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我已经进群了，群满{m['members']}人每人{thing['each']}",
                 "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
         cond = m["condition"]
-        return {"mine": f"我在群里{cond.removeprefix('在群里')}，完成就能领{phrase}",
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我在群里{cond.removeprefix('在群里')}，完成就能领{phrase}",
                 "you": f"进群以后{cond.removeprefix('在群里')}就能领",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
-    return {"mine": f"{m['flash_at']}开抢，前{m['quota']}位送{phrase}，我已经定好闹钟了",
+    return {"due": f"{m['flash_at']}开抢", "due_short": f"{m['flash_at']}开抢",
+            "mine": f"{m['flash_at']}开抢，前{m['quota']}位送{phrase}，我已经定好闹钟了",
             "you": f"{m['flash_at']}在群里回复「{m['reply']}」，前{m['quota']}位送",
             "offer": m["clause"], "offer_full": m["gets"]}
 
@@ -632,7 +636,7 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
 # What one kind of piece needs beyond the base context: the sentences that depend on
 # the day, the mechanic, the lure's type or the group's life are decided here.
 
-_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "谁", "还是", "要不要", "是不是", "？", "?")
+_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "多大", "多久", "多长", "谁", "还是", "要不要", "是不是", "？", "?")
 _ASKING_JI = re.compile(r"(?<![这那好前后头])几")  # 你喝几分糖 asks; 这几天 does not
 _IMPERATIVE = ("说说", "聊聊", "分享", "晒晒", "晒", "推荐", "讲讲")
 _RELAY_HINTS = ("最爱", "最喜欢", "推荐", "目标", "一件事", "妙招", "清单", "一本", "一句", "接龙")
@@ -683,7 +687,12 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     return facts
 
 
-def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int) -> dict[str, str]:
+def _part_of_day(time: str | None) -> str:
+    h = int((time or "12:00")[:2])
+    return "早上好" if h < 11 else "中午好" if h < 14 else "下午好" if h < 18 else "晚上好"
+
+
+def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: str | None = None) -> dict[str, str]:
     lure, m, v = base["lure"], base["lure"]["mechanic"], base["voice"]
     kind, n = m["kind"], len(base["days"])
     # news for today: an event that does not happen every day (a weekly live, a one-off talk)
@@ -697,6 +706,8 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int) -> dict
             fact += f"之前已经有{lure['claimed']}人领到了。"
         if kind == "threshold" and m["latest_start"]:
             fact += f"最晚{m['latest_start']}开始才赶得上。"
+    elif day["is_deadline"] and kind == "flash":
+        fact = f"今天{hhmm_phrase(m['flash_time'])}开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。"
     elif day["is_deadline"]:
         fact = f"{m['gets']}，{cutoff}前{m['when_done']}的都算。"
     elif events:
@@ -713,21 +724,32 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int) -> dict
         "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行"],
         "group_goal": [f"身边有需要的{who}拉进来，{lure['claim']['rush']}", f"帮忙拉一位{who}进来，我们{lure['claim']['rush']}",
                        f"认识的{who}拉一位进来就行"],
-        "threshold": ["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下"],
+        "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下"]
+                      if "打卡" in m["condition"] else
+                      ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看"]),
         "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "开抢前我会再提醒一次", "每人只算第一条回复"],
     }[kind]
-    if day["is_deadline"]:
+    if kind == "flash":
+        at = hhmm_phrase(m["flash_time"])
+        deadline_line = (f"今天{at}准时开抢" if day["is_deadline"] else f"明天{at}开抢" if day["deadline_left"] == 1
+                         else f"{m['flash_at']}开抢")
+    elif day["is_deadline"]:
         deadline_line = "今天截止"
     elif day["deadline_left"] == 1:
         deadline_line = "明天就截止了"
     else:
         deadline_line = f"{day['due']}截止"
     today = _today(day, base["group"]["has_dates"])
-    countdown = (f"{today}，福利今天截止。" if day["is_deadline"] else f"{today}，福利明天就截止了。"
-                 if day["deadline_left"] == 1 else f"{today}，离截止还有{day['deadline_left']}天。")
+    if kind == "flash":
+        countdown = f"{today}，{deadline_line}。"
+    else:
+        countdown = (f"{today}，福利今天截止。" if day["is_deadline"] else f"{today}，福利明天就截止了。"
+                     if day["deadline_left"] == 1 else f"{today}，离截止还有{day['deadline_left']}天。")
     ask = {"invite": "拉好友的进度怎么样了？", "group_goal": "群里人数凑得怎么样了？",
-           "threshold": "今天打卡了吗？", "flash": "开抢的闹钟定了吗？"}[kind]
-    greet = choose(seed, f"greet|{day['n']}", [f"{v['address']}中午好～", f"跟{v['address']}说一声：", f"{v['address']}，"])
+           "threshold": "今天打卡了吗？" if "打卡" in m["condition"] else "福利领到了吗？",
+           "flash": "开抢的闹钟定了吗？"}[kind]
+    greet = choose(seed, f"greet|{day['n']}", [f"{v['address']}{_part_of_day(time)}～", f"跟{v['address']}说一声：",
+                                               f"{v['address']}，"])
     if not day["is_first"] and not day["is_deadline"]:  # name the thing, briefly and differently each day
         short = {
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
@@ -865,7 +887,7 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     if base["voice"]["emoji_level"] == "few" and kind not in FEW_EMOJI_KINDS:
         out["e"] = {k: Emoji("") for k in base["e"]}
     if kind == "lure.nudge" and day:
-        out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed)
+        out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed, time)
     elif kind == "lure.fulfilment":
         out["fulfil"] = _fulfil(base, target)
     elif kind == "welcome.group":

@@ -84,14 +84,14 @@ class _Schedule:
     def _free(self, day: int, t: int) -> bool:
         return not self._in_quiet(t) and all(not (a <= t < b) for a, b in self.busy.get(day, []))
 
-    def place(self, day: int, want: str) -> str:
-        t0 = _min(want)
+    def place(self, day: int, want: str, not_before: str | None = None) -> str:
+        t0, floor = _min(want), _min(not_before) if not_before else 0
         for step in range(0, 48):
             for t in (t0 + step * _GAP, t0 - step * _GAP):
-                if 0 <= t < 24 * 60 and self._free(day, t):
+                if floor <= t < 24 * 60 and self._free(day, t):
                     self.busy.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
                     return _hhmm(t)
-        return want  # a day with no free half hour: keep the operator's time
+        return _hhmm(max(t0, floor))  # no free half hour: the operator's time, never before the floor
 
 
 # Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
@@ -130,8 +130,8 @@ def plan(c: Campaign) -> list[Slot]:
         if slot.kind not in skip and slot.target in targets:
             s.append(slot)
 
-    def at(kind: str, day: int, want: str | None = None) -> str:
-        return sched.place(day, want or times[kind])
+    def at(kind: str, day: int, want: str | None = None, not_before: str | None = None) -> str:
+        return sched.place(day, want or times[kind], not_before)
 
     add(Slot("lure.poster", "lure.poster", "poster", sender="print", day=1, time=times["lure.poster"]))
     add(Slot("lure.moments", "lure.moments", "moments", sender="seed_user", day=1, time=times["lure.moments"]))
@@ -184,7 +184,10 @@ def plan(c: Campaign) -> list[Slot]:
         want = times["closing"]
         if n in topic_at and _min(topic_at[n]) + 60 > _min(want):
             want = _hhmm(_min(topic_at[n]) + 60)
-        close_at = at("closing", n, want)
+        # the last word comes after the campaign's last event of that day (a flash sale, a live)
+        last_event = max((e["until"] for e in events(c) if e["day"] == n and e["what"].startswith("开抢")),
+                         default=None)
+        close_at = at("closing", n, want, not_before=last_event)
         if m.kind == "group_goal":  # the last night says what actually happened
             members = m.members
             add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met"},

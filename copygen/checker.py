@@ -17,6 +17,7 @@ from .config import Config, build_checker, load_config
 from .engine import Checker
 from .errors import InputError
 from .report import DraftReport
+from .textio import Decoded, decode
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,12 @@ class Draft:
     id: str
     kind: str
     text: str
+    source: Decoded | None = None  # how a draft file was encoded (for --fix --write)
 
 
-def check(text: str, kind: str = "lure", draft_id: str = "-", config: Config | None = None) -> DraftReport:
-    return build_checker(config or Config()).check(text, kind, draft_id)
+def check(text: str, kind: str = "lure", draft_id: str = "-", config: Config | None = None,
+          paragraphs: str = "auto") -> DraftReport:
+    return build_checker(config or Config()).check(text, kind, draft_id, paragraphs)
 
 
 def check_many(drafts: Iterable[Draft], checker: Checker | None = None) -> list[DraftReport]:
@@ -48,9 +51,10 @@ def guess_kind(name: str, default: str = "lure") -> str:
     return default
 
 
-def read_jsonl(path: str, default_kind: str) -> Iterator[Draft]:
+def read_jsonl(path: str, default_kind: str, encoding: str | None = None) -> Iterator[Draft]:
+    """One draft per line.  A file is read line by line (UTF-8, its BOM dropped, unless ``encoding``)."""
     try:
-        fh = open(path, encoding="utf-8") if path != "-" else None
+        fh = open(path, encoding=encoding or "utf-8-sig") if path != "-" else None
     except OSError as exc:
         raise InputError(f"{path}: 无法读取（{exc.strerror}）") from None
     stream = fh or sys.stdin
@@ -65,23 +69,26 @@ def read_jsonl(path: str, default_kind: str) -> Iterator[Draft]:
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                 raise InputError(f"{path}:{n}: 每行需要 {{\"id\", \"kind\", \"text\"}}，text 必须是字符串")
             yield Draft(str(row.get("id", n)), str(row.get("kind") or default_kind), row["text"])
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: 不是 {encoding or 'UTF-8'} 文本（JSONL 请用 UTF-8，或用 --encoding 指定）") from None
     finally:
         if fh:
             fh.close()
 
 
-def read_file(path: str, kind: str | None) -> Draft:
+def read_file(path: str, kind: str | None, encoding: str | None = None) -> Draft:
+    """One draft from a file (or ``-``, standard input), in whatever encoding it came (``textio``)."""
     if path == "-":
-        return Draft("-", kind or "lure", sys.stdin.read())
+        src = decode(sys.stdin.buffer.read(), "标准输入", encoding)
+        return Draft("-", kind or "lure", src.text, src)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: 文件不存在") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: 不是 UTF-8 文本") from None
     except OSError as exc:
         raise InputError(f"{path}: 无法读取（{exc.strerror}）") from None
-    return Draft(path, kind or guess_kind(path), text.rstrip("\n"))
+    src = decode(data, path, encoding)
+    return Draft(path, kind or guess_kind(path), src.text.rstrip("\n"), src)
 
 
 __all__ = ["Draft", "check", "check_many", "load_config", "build_checker", "read_jsonl", "read_file", "guess_kind"]

@@ -108,7 +108,10 @@ def preview(pack_dir: str, out: str | None, force: bool) -> None:
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1024), help="请求体最大字节数。")
 def serve(host: str, port: int, config_path: str | None, max_body: int) -> None:
     """启动本地网页和 HTTP API（/check、/pack、/schema、/docs）。"""
-    from .server import serve as run_server
+    try:
+        from .server import serve as run_server
+    except ImportError as exc:
+        raise _Fail(f"copygen serve 需要 FastAPI 和 uvicorn（缺少 {exc.name}）：pip install 'copygen[serve]'") from None
 
     run_server(host, port, config_path, max_body)
 
@@ -145,10 +148,13 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--fix", is_flag=True, help="只做安全的排版修正，结果输出到标准输出。")
 @click.option("--write", is_flag=True, help="与 --fix 一起用：直接改写文件（原文件备份为 FILE.orig）。")
 @click.option("--nofail", is_flag=True, help="有错误也以 0 退出（逐步上线时用）。")
+@click.option("--encoding", metavar="NAME", help="草稿的编码（默认自动：看 BOM，再试 UTF-8、GB18030）。")
+@click.option("--paragraphs", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="密度类规则（官方腔、表情）按段落判：auto 为3段及以上的长文，always 为每篇有多段的。")
 @click.option("--pack", "pack_path", metavar="DIR",
               help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
 def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, config_path: str | None,
-          fix: bool, write: bool, nofail: bool, pack_path: str | None) -> None:
+          fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str, pack_path: str | None) -> None:
     """检查文案草稿：FILE 每个文件一篇，- 为标准输入；--pack 检查整个文案包。"""
     from . import checker as ck
     from .exporters import render_github, render_json, render_jsonl, render_sarif, render_text
@@ -161,23 +167,26 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
         out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
         click.echo(out)
         if errors and not nofail:
-            sys.exit(1)
+            sys.exit(Exit.FINDINGS)
         return
     if not files and not jsonl_path:
         raise click.UsageError("请给出要检查的文件、- 或 --jsonl FILE")
     if write and not fix:
         raise click.UsageError("--write 只能和 --fix 一起用")
+    from .textio import check_encoding
+
+    encoding = check_encoding(encoding)
     cfg = ck.load_config(config_path)
     engine = ck.build_checker(cfg)
-    drafts = [ck.read_file(f, kind) for f in files]
+    drafts = [ck.read_file(f, kind, encoding) for f in files]
     if jsonl_path:
-        drafts += list(ck.read_jsonl(jsonl_path, kind or "lure"))
+        drafts += list(ck.read_jsonl(jsonl_path, kind or "lure", encoding))
     if fix:
         from .fixer import apply_fixes
 
         apply_fixes(drafts, engine, write=write)
         return
-    reports = [engine.check(d.text, d.kind, d.id) for d in drafts]
+    reports = [engine.check(d.text, d.kind, d.id, paragraphs) for d in drafts]
     render = {"text": render_text, "json": render_json, "jsonl": render_jsonl, "github": render_github,
               "sarif": lambda rs: render_sarif(rs, engine.rules)}[fmt]
     out = render(reports)

@@ -139,8 +139,10 @@ class Checker:
                 return cr
         return None
 
-    def check(self, raw: str, kind: str, draft_id: str = "-") -> DraftReport:
-        doc = Doc(raw, self.segmenter)
+    def check(self, raw: str, kind: str, draft_id: str = "-", paragraphs: str = "auto") -> DraftReport:
+        """Judge one draft.  ``paragraphs``: ``auto`` reads density rules paragraph by paragraph in
+        long texts (3+ paragraphs), ``always`` in any draft of 2+ paragraphs, ``never`` not at all."""
+        doc = Doc(raw, self.segmenter, paragraphs)
         findings: list[Finding] = []
         scores: dict[str, list[float]] = {}
         bad: dict[str, int] = {}

@@ -27,10 +27,7 @@ class TemplateError(CopygenError):
 
 def read_data(path, what: str) -> object:
     """Load a user's YAML (or, by suffix, JSON) file; any problem is one InputError line."""
-    import json
     from pathlib import Path
-
-    import yaml
 
     p = Path(path)
     try:
@@ -39,13 +36,23 @@ def read_data(path, what: str) -> object:
         raise InputError(f"{p}: {what}不存在") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: {what}无法读取（{exc.__class__.__name__}）") from None
-    is_json = p.suffix.lower() == ".json"
+    return parse_data(raw, str(p), is_json=p.suffix.lower() == ".json")
+
+
+def parse_data(raw: str, source: str, is_json: bool, loader=None) -> object:
+    """Parse YAML or JSON text a user wrote; any problem is one InputError line naming ``source``."""
+    import json
+
+    import yaml
+
     try:
-        return json.loads(raw) if is_json else yaml.safe_load(raw)
+        return json.loads(raw) if is_json else yaml.load(raw, Loader=loader or yaml.SafeLoader)  # noqa: S506
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark is not None else (f"第{exc.lineno}行" if is_json else "")
-        raise InputError(f"{p}: {where}格式错误，不是合法的 {'JSON' if is_json else 'YAML'}") from None
+        raise InputError(f"{source}: {where}格式错误，不是合法的 {'JSON' if is_json else 'YAML'}") from None
+    except RecursionError:
+        raise InputError(f"{source}: 嵌套太深，不是合法的 {'JSON' if is_json else 'YAML'}") from None
 
 
 # pydantic's error types in plain Chinese: what is expected ({} filled from the error's ctx).

@@ -9,6 +9,7 @@ import click
 
 from .engine import Checker
 from .errors import InputError
+from .textio import decode
 
 SAFE_DIMENSIONS = {"format"}
 
@@ -49,8 +50,10 @@ def apply_fixes(drafts: list, engine: Checker, write: bool) -> None:
         backup = path.with_name(path.name + ".orig")
         if backup.exists():
             raise InputError(f"{backup}: 备份文件已存在，先处理它再 --write")
-        original = path.read_text(encoding="utf-8")
-        backup.write_text(original, encoding="utf-8")
-        trailing = "\n" if original.endswith("\n") else ""
-        path.write_text(fixed + trailing, encoding="utf-8")
+        original = path.read_bytes()
+        src = d.source or decode(original, d.id)
+        trailing = "\n" if src.text.endswith("\n") else ""
+        data = src.encode(fixed + trailing, d.id)  # same encoding and BOM as the file came in
+        backup.write_bytes(original)  # byte for byte
+        path.write_bytes(data)
         click.echo(f"{d.id}: 修正 {n} 处（原文件在 {backup.name}）", err=True)

@@ -21,15 +21,42 @@ if TYPE_CHECKING:
     from .tokenize import Segmenter, Token
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n…]+")
+_BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
+PARAGRAPHS_AUTO = 3  # drafts with this many paragraphs or more are long texts, read paragraph by paragraph
 
 
 class Doc:
     """One draft as rules see it: raw, normalised, squeezed, tokens, sentences."""
 
-    def __init__(self, raw: str, segmenter: "Segmenter"):
+    def __init__(self, raw: str, segmenter: "Segmenter", paragraphs: str = "auto"):
         self.text = Text(raw)
         self.norm = self.text.norm
         self._segmenter = segmenter
+        self.paragraph_mode = paragraphs
+
+    @cached_property
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """Blocks separated by blank lines, in normalised coordinates (surrounding blanks trimmed)."""
+        spans, start = [], 0
+        for m in [*_BLANK_LINES.finditer(self.norm), None]:
+            end = m.start() if m else len(self.norm)
+            a, b = start, end
+            while a < b and self.norm[a].isspace():
+                a += 1
+            while b > a and self.norm[b - 1].isspace():
+                b -= 1
+            if b > a:
+                spans.append((a, b))
+            start = m.end() if m else end
+        return spans or [(0, len(self.norm))]
+
+    @property
+    def per_paragraph(self) -> bool:
+        """Whether density rules read this draft paragraph by paragraph (``auto``: a long text)."""
+        if self.paragraph_mode == "never":
+            return False
+        need = 2 if self.paragraph_mode == "always" else PARAGRAPHS_AUTO
+        return len(self.paragraphs) >= need
 
     @cached_property
     def tokens(self) -> list["Token"]:

@@ -301,7 +301,7 @@ def render_html(doc: PackDoc, title: str | None = None) -> str:
     a = _assets()
     meta = " · ".join(str(x) for x in (c.get("brand"), f"{c.get('days')} 天" if c.get("days") else None,
                                        f"{c.get('start_date')} 开始" if c.get("start_date") else None,
-                                       f"seed {doc.seed}") if x)
+                                       f"seed {doc.seed}" if doc.copygen else None) if x)
     return _env().get_template("preview.html.j2").render(
         title=title or f"{c.get('group') or '文案包'} · 预览", heading=c.get("group") or "文案包", meta=meta,
         sections=secs, summary=_summary(doc), css=a["css"], js=a["js"], csp=a["csp"],

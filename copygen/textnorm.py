@@ -36,7 +36,7 @@ import re
 import unicodedata
 from functools import cached_property
 
-from .t2s import T2S
+from .t2s import PHRASE_CHARS, PHRASES, T2S
 
 # Characters removed from the normalised copy: format characters (zero-width
 # space/joiner, BOM, soft hyphen, bidi controls — category Cf), variation
@@ -152,7 +152,17 @@ def fold(ch: str) -> str:
 
 def normalise(s: str) -> str:
     """The ``norm`` view of any string (lexicon terms are normalised the same way)."""
-    return _fold_ambiguous(s.translate(_TABLE))
+    return Text(s).norm
+
+
+_PHRASE_RE: re.Pattern | None = None
+
+
+def _phrase_re() -> re.Pattern:
+    global _PHRASE_RE
+    if _PHRASE_RE is None:
+        _PHRASE_RE = re.compile("|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)))
+    return _PHRASE_RE
 
 
 class _FillerTable(dict):
@@ -195,6 +205,18 @@ class Text:
             idx.append(len(raw))
             self._map = idx
         self.norm = _fold_ambiguous(norm)  # one character for one: the map above still holds
+        if not PHRASE_CHARS.isdisjoint(raw):
+            self.norm = self._fold_phrases(self.norm)
+
+    def _fold_phrases(self, norm: str) -> str:
+        """Phrase-level Traditional → Simplified (一目瞭然, 優惠卷, words that keep 著), same length."""
+        chars = None
+        for m in _phrase_re().finditer(self.raw):
+            a, b = self.from_raw(*m.span()) if not isinstance(self._map, range) else m.span()
+            if b - a == m.end() - m.start():
+                chars = chars if chars is not None else list(norm)
+                chars[a:b] = PHRASES[m.group()]
+        return "".join(chars) if chars is not None else norm
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """A [start, end) span of ``norm`` → the matching span of ``raw``."""

@@ -88,8 +88,9 @@ def send_cmd(pack_dir, target_name, webhook, secret, until, follow, dry_run, jou
                     say=lambda s: click.echo(s, err=True))
     try:
         res = sender.run()
-    except SendError:
-        raise
+    except SendError as exc:  # a message could not be delivered: exit 1, like a finding at error severity
+        click.echo(f"copygen: {exc}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("copygen: 已中断；发送日志已记下发到哪里，再次运行会接着发", err=True)
         sys.exit(130)

@@ -6,6 +6,12 @@ when the value is below (``fail_when: below``) or at/above the threshold, with
 one finding at the start ({value} in the message).  Score: ``50 ± (value −
 threshold) × 50 / scale``, clamped to 0–100, and kept under 50 when failing,
 at 50 or more when passing.
+
+Densities (``per_chars``) of a long text are read paragraph by paragraph, as a
+reader does (``Doc.per_paragraph``): one bureaucratic paragraph among chatty ones
+is still official, and a chatty one does not water it down.  Each failing
+paragraph gives a finding at its start; the score is the worst paragraph's.
+Sums without ``per_chars`` (how much a draft sounds like a person) stay whole.
 """
 
 from __future__ import annotations
@@ -54,12 +60,29 @@ def verdict(spec: Spec, value: float) -> tuple[bool, float]:
     return failing, (min(score, 49.0) if failing else max(score, 50.0))
 
 
-def run(c: Compiled, doc: Doc) -> Result:
-    spec = c.spec
+def _value(c: Compiled, doc: Doc, within: tuple[int, int] | None) -> float:
     value = 0.0
     for feat, m in c.features:
-        value += feat.weight * min(len(dedupe(m.find(doc))), feat.cap)
-    if spec.per_chars:
-        value = value / max(1.0, len(doc.norm) / spec.per_chars)
-    failing, score = verdict(spec, value)
+        spans = dedupe(m.find(doc))
+        if within is not None:
+            spans = [(a, b) for a, b in spans if a >= within[0] and b <= within[1]]
+        value += feat.weight * min(len(spans), feat.cap)
+    if c.spec.per_chars:
+        length = len(doc.norm) if within is None else within[1] - within[0]
+        value = value / max(1.0, length / c.spec.per_chars)
+    return value
+
+
+def run(c: Compiled, doc: Doc) -> Result:
+    if c.spec.per_chars and doc.per_paragraph:
+        hits, scores = [], []
+        for a, b in doc.paragraphs:
+            value = _value(c, doc, (a, b))
+            failing, score = verdict(c.spec, value)
+            scores.append(score)
+            if failing:
+                hits.append(Hit(a, a, subst={"value": f"{value:.1f}"}))
+        return hits, min(scores)
+    value = _value(c, doc, None)
+    failing, score = verdict(c.spec, value)
     return ([Hit(0, 0, subst={"value": f"{value:.1f}"})] if failing else []), score

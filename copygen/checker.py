@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .config import Config, build_checker, load_config
-from .engine import Checker
+from .engine import Checker, base_kind
 from .errors import InputError
 from .report import DraftReport
 from .textio import Decoded, decode
@@ -68,7 +69,12 @@ def read_jsonl(path: str, default_kind: str, encoding: str | None = None) -> Ite
                 raise InputError(f"{path}:{n}: 不是合法的 JSON 行") from None
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                 raise InputError(f"{path}:{n}: 每行需要 {{\"id\", \"kind\", \"text\"}}，text 必须是字符串")
-            yield Draft(str(row.get("id", n)), str(row.get("kind") or default_kind), row["text"])
+            kind = str(row.get("kind") or default_kind)
+            try:
+                base_kind(kind)
+            except InputError as exc:
+                raise InputError(f"{path}:{n}: {exc}") from None
+            yield Draft(str(row.get("id", n)), kind, row["text"])
     except UnicodeDecodeError:
         raise InputError(f"{path}: 不是 {encoding or 'UTF-8'} 文本（JSONL 请用 UTF-8，或用 --encoding 指定）") from None
     finally:
@@ -91,4 +97,39 @@ def read_file(path: str, kind: str | None, encoding: str | None = None) -> Draft
     return Draft(path, kind or guess_kind(path), src.text.rstrip("\n"), src)
 
 
-__all__ = ["Draft", "check", "check_many", "load_config", "build_checker", "read_jsonl", "read_file", "guess_kind"]
+DRAFT_SUFFIXES = (".txt", ".md")
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Draft files under ``root`` in sorted path order (by path component), hidden entries skipped;
+    one directory's listing at a time, never the whole tree."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as exc:
+        raise InputError(f"{root}: 无法读取目录（{exc.strerror}）") from None
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        if e.is_dir(follow_symlinks=False):
+            yield from _walk(e.path)
+        elif e.name.lower().endswith(DRAFT_SUFFIXES) and e.is_file():
+            yield e.path
+
+
+def read_paths(paths: Iterable[str], kind: str | None, encoding: str | None = None) -> Iterator[Draft]:
+    """Drafts from FILE arguments, lazily: a file is one draft, ``-`` is standard input, and a
+    directory is every ``*.txt`` / ``*.md`` under it, in sorted order."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            n = 0
+            for f in _walk(path):
+                n += 1
+                yield read_file(f, kind, encoding)
+            if not n:
+                raise InputError(f"{path}: 目录里没有 .txt 或 .md 文件")
+        else:
+            yield read_file(path, kind, encoding)
+
+
+__all__ = ["Draft", "check", "check_many", "load_config", "build_checker", "read_jsonl", "read_file",
+           "read_paths", "guess_kind"]

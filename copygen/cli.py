@@ -70,8 +70,12 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     t0 = time.perf_counter()
     c = load_campaign(campaign)
     extra = (Path(template_dir).resolve(),) if template_dir else ()
-    checker = None if no_check else build_checker(load_config(config_path))
-    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants)
+    cfg = load_config(config_path)
+    checker = None if no_check else build_checker(cfg)
+    from .packrules import build_pack_checker
+
+    doc = build_pack(c, default_catalogue(extra), checker, seed=seed, variants=variants,
+                     pack_checker=None if no_check else build_pack_checker(cfg))
     extra = {}
     if html:
         from .preview import render_html
@@ -82,10 +86,13 @@ def pack(campaign: str, out_dir: str, seed: int, variants: int, template_dir: st
     judged = f"，通过检查 {s['passed']}/{s['judged']}" if checker else "（未检查）"
     click.echo(f"已生成 {s['pieces']} 条文案{judged}，用时 {time.perf_counter() - t0:.2f} 秒 → "
                + "、".join(str(p) for p in written), err=True)
+    pc = s.get("pack_check")
+    if pc and (pc["error"] or pc["warning"]):
+        click.echo(f"整包检查：错误 {pc['error']} 条，警告 {pc['warning']} 条（详见 pack.md）", err=True)
     if s["unresolved"]:
         click.echo(f"没能通过检查：{'、'.join(s['unresolved'])}（详见 pack.md）", err=True)
-        if not nofail:
-            sys.exit(Exit.FINDINGS)
+    if (s["unresolved"] or (pc and pc["error"])) and not nofail:
+        sys.exit(Exit.FINDINGS)
 
 
 # --------------------------------------------------------------------- preview / serve --
@@ -144,6 +151,8 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl", "github", "sarif"]), default="text",
               show_default=True, help="输出格式。")
 @click.option("--jsonl", "jsonl_path", metavar="FILE", help='批量输入：每行 {"id", "kind", "text"}（- 为标准输入）。')
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="并行检查的进程数（默认：全部 CPU 核）；输出顺序和结果与 --jobs 1 相同。")
 @click.option("--config", "config_path", metavar="FILE", help="配置文件（默认当前目录的 copygen.yaml）。")
 @click.option("--fix", is_flag=True, help="只做安全的排版修正，结果输出到标准输出。")
 @click.option("--write", is_flag=True, help="与 --fix 一起用：直接改写文件（原文件备份为 FILE.orig）。")
@@ -153,11 +162,15 @@ KIND_CHOICE = click.Choice(["lure", "welcome", "rules", "topic"])
               help="密度类规则（官方腔、表情）按段落判：auto 为3段及以上的长文，always 为每篇有多段的。")
 @click.option("--pack", "pack_path", metavar="DIR",
               help="整包检查：DIR 里的 pack.json 或 messages.jsonl（也可直接给文件）。")
-def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, config_path: str | None,
-          fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str, pack_path: str | None) -> None:
-    """检查文案草稿：FILE 每个文件一篇，- 为标准输入；--pack 检查整个文案包。"""
+def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | None, jobs: int | None,
+          config_path: str | None, fix: bool, write: bool, nofail: bool, encoding: str | None, paragraphs: str,
+          pack_path: str | None) -> None:
+    """检查文案草稿：FILE 每个文件一篇，目录里每个 .txt/.md 一篇，- 为标准输入；--pack 检查整个文案包。"""
+    from itertools import chain
+
     from . import checker as ck
-    from .exporters import render_github, render_json, render_jsonl, render_sarif, render_text
+    from .exporters import stream_for
+    from .parallel import check_stream
 
     if pack_path is not None:
         from .packcheck import check_pack_cli
@@ -170,29 +183,31 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
             sys.exit(Exit.FINDINGS)
         return
     if not files and not jsonl_path:
-        raise click.UsageError("请给出要检查的文件、- 或 --jsonl FILE")
+        raise click.UsageError("请给出要检查的文件、目录、- 或 --jsonl FILE")
     if write and not fix:
         raise click.UsageError("--write 只能和 --fix 一起用")
     from .textio import check_encoding
 
     encoding = check_encoding(encoding)
     cfg = ck.load_config(config_path)
-    engine = ck.build_checker(cfg)
-    drafts = [ck.read_file(f, kind, encoding) for f in files]
+    engine = ck.build_checker(cfg)  # a bad config or rule pack fails here, before any draft is read
+    drafts = ck.read_paths(files, kind, encoding)
     if jsonl_path:
-        drafts += list(ck.read_jsonl(jsonl_path, kind or "lure", encoding))
+        drafts = chain(drafts, ck.read_jsonl(jsonl_path, kind or "lure", encoding))
     if fix:
         from .fixer import apply_fixes
 
         apply_fixes(drafts, engine, write=write)
         return
-    reports = [engine.check(d.text, d.kind, d.id, paragraphs) for d in drafts]
-    render = {"text": render_text, "json": render_json, "jsonl": render_jsonl, "github": render_github,
-              "sarif": lambda rs: render_sarif(rs, engine.rules)}[fmt]
-    out = render(reports)
-    if out:
-        click.echo(out)
-    if not nofail and any(r.has_errors for r in reports):
+    out = stream_for(fmt, engine.rules)
+    for report in check_stream(drafts, cfg, jobs, paragraphs=paragraphs):  # lazily read, written as results arrive, in order
+        chunk = out.add(report)
+        if chunk:
+            click.echo(chunk, nl=False)
+    chunk = out.end()
+    if chunk:
+        click.echo(chunk, nl=False)
+    if not nofail and out.failed:
         sys.exit(Exit.FINDINGS)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,9 @@ from .engine import Checker
 from .render import Catalogue, Template, placeholders
 from .report import DraftReport
 from .slots import Slot, plan, slot_context
+
+if TYPE_CHECKING:
+    from .packrules import PackChecker
 
 
 class _Out(BaseModel):
@@ -71,6 +74,7 @@ class Piece(_Out):
     variables: list[str] = Field(description="机器人发送前要替换的占位符，如 %NICKNAME%")
     text: str
     bytes: int = Field(description="UTF-8 字节数（企业微信等按字节限长）")
+    fallback: bool = Field(False, description="true：这个位置没有一种写法通过检查，这是问题最少的一条，发之前要改")
     check: CheckOut | None = None
 
 
@@ -118,10 +122,13 @@ def _check_out(r: DraftReport) -> CheckOut:
 
 
 def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None,
-               seed: int = 0, variants: int = 1) -> PackDoc:
+               seed: int = 0, variants: int = 1, pack_checker: "PackChecker | None" = None) -> PackDoc:
+    """Every slot filled and judged; with a checker, the whole pack is then judged by the
+    pack rules too (``pack_checker``, default: the built-in ones), into ``summary.pack_check``."""
     base = build_context(c)
     pieces: list[Piece] = []
     unresolved: list[str] = []
+    fallbacks: list[dict[str, Any]] = []
     seen_kinds: dict[str, int] = {}
     used: dict[str, set[str]] = {}  # variants already placed, per kind: tried last, so days differ
     for slot in plan(c):
@@ -139,12 +146,17 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
             (chosen if report is None or report.passed else spare).append((t, text, report))
             if len(chosen) >= variants:
                 break
-        if len(chosen) < variants:
+        passing = len(chosen)
+        if passing < variants:
             spare.sort(key=lambda x: -_quality(x[2]))
-            missing = variants - len(chosen)
+            missing = variants - passing
             chosen += spare[:missing]
-            if spare[:missing]:
+            if spare[:missing]:  # every variant tried failed: the least bad one, marked as a fallback
                 unresolved.append(slot.id)
+                fallbacks.append({
+                    "slot": slot.id, "tried": len(spare),
+                    "rules": sorted({f.rule for _, _, r in spare if r for f in r.findings if f.severity != "info"}),
+                })
         taken.update(t.variant for t, _, _ in chosen)
         for k, (t, text, report) in enumerate(chosen, 1):
             pieces.append(Piece(
@@ -153,18 +165,28 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
                 day=slot.day, date=_date(slot, c),
                 time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days, condition=slot.condition,
                 template=t.name, variant=t.variant, variables=placeholders(text), text=text,
-                bytes=len(text.encode("utf-8")), check=_check_out(report) if report else None,
+                bytes=len(text.encode("utf-8")), fallback=k > passing,
+                check=_check_out(report) if report else None,
             ))
     judged = [p for p in pieces if p.check is not None]
-    return PackDoc(
+    doc = PackDoc(
         copygen=__version__, seed=seed, variants=variants,
         campaign=_campaign_summary(c, base),
         summary={
             "pieces": len(pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),
-            "kinds": sorted({p.kind for p in pieces}), "unresolved": unresolved,
+            "kinds": sorted({p.kind for p in pieces}), "unresolved": unresolved, "fallbacks": fallbacks,
         },
         pieces=pieces,
     )
+    if checker is not None:  # the pack as a whole, judged from the pack.json it is written as
+        from .packcheck import judge_doc
+
+        findings = judge_doc(doc.model_dump(mode="json"), "pack.json", pack_checker=pack_checker)
+        doc.summary["pack_check"] = {
+            **{s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")},
+            "findings": [f.public() for f in findings],
+        }
+    return doc
 
 
 def _sender(slot: Slot, c: Campaign) -> str:

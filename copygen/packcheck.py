@@ -10,16 +10,17 @@ from .config import Config
 from .errors import InputError
 from .packio import Pack, load_pack, parse_pack
 from .packreport import PACK_FORMATS, RENDER
-from .packrules import PackFinding, build_pack_checker
+from .packrules import PackChecker, PackFinding, build_pack_checker
 
 
-def judge(pack: Pack, cfg: Config | None = None) -> list[PackFinding]:
-    return build_pack_checker(cfg or Config()).check(pack)
+def judge(pack: Pack, cfg: Config | None = None, pack_checker: PackChecker | None = None) -> list[PackFinding]:
+    return (pack_checker or build_pack_checker(cfg or Config())).check(pack)
 
 
-def judge_doc(doc_json: dict, source: str, cfg: Config | None = None) -> list[PackFinding]:
+def judge_doc(doc_json: dict, source: str, cfg: Config | None = None,
+              pack_checker: PackChecker | None = None) -> list[PackFinding]:
     """A generated pack (``PackDoc.model_dump(mode="json")``) → its pack findings."""
-    return judge(parse_pack(doc_json, source), cfg)
+    return judge(parse_pack(doc_json, source), cfg, pack_checker)
 
 
 def check_pack_cli(path: str, fmt: str, cfg: Config) -> tuple[str, bool]:

@@ -74,6 +74,30 @@ def _verdict(p: Piece) -> str:
     return "\n".join(lines)
 
 
+def _pack_check_section(doc: PackDoc) -> list[str]:
+    """The top of pack.md: slots that fell back, then what the pack rules found (``check --pack``)."""
+    out: list[str] = []
+    for fb in doc.summary.get("fallbacks", []):
+        rules = "、".join(fb["rules"]) or "—"
+        out.append(f"- `{fb['slot']}`：{fb['tried']} 种写法都没通过（{rules}），用的是问题最少的一条")
+    if out:
+        out = ["", "**兜底的位置**（发之前要改）：", ""] + out
+    pc = doc.summary.get("pack_check")
+    if pc is None:
+        return out
+    out += ["", "## 整包检查", ""]
+    if not pc["findings"]:
+        return out + ["✓ 没有发现整包的问题（时间线、排期、重复、占位符）。"]
+    out.append(f"错误 {pc['error']} 条，警告 {pc['warning']} 条（copygen check --pack 可以单独重跑）：")
+    out.append("")
+    for f in pc["findings"]:
+        where = f"`{f['piece']}` 第{f['line']}行第{f['column']}列" if f["piece"] else "活动整体"
+        quote = f"「{f['excerpt']}」" if f["end"] > f["start"] and f["excerpt"] not in f["message"] else ""
+        tip = f"（建议：{f['suggestion']}）" if f["suggestion"] else ""
+        out.append(f"- {f['severity']} {f['rule']} {where}{quote}：{f['message']}{tip}")
+    return out
+
+
 def to_markdown(doc: PackDoc) -> str:
     c = doc.campaign
     out = [f"# {c['group']} 文案包", ""]
@@ -82,19 +106,20 @@ def to_markdown(doc: PackDoc) -> str:
     if doc.summary.get("unresolved"):
         out.append("")
         out.append(f"**没能通过检查的位置：{'、'.join(doc.summary['unresolved'])}**")
-    # A run sheet: campaign days in number order (第2天 before 第10天), then event-triggered
-    # pieces, then what goes out after the campaign, by offset.
-    sections: dict[tuple[int, int], tuple[str, list[Piece]]] = {}
+    out += _pack_check_section(doc)
+    sections: dict[str, list[Piece]] = {}
+    day_of: dict[str, int] = {}
     for p in doc.pieces:
         if p.day is not None:
-            key, label = (0, p.day), f"第{p.day}天" + (f"（{p.date}）" if p.date else "")
+            label = f"第{p.day}天" + (f"（{p.date}）" if p.date else "")
+            day_of[label] = p.day
         elif p.trigger == "after_end":
             key, label = (2, 0), "活动结束后"
         else:
-            key, label = (1, 0), "随时触发"
-        sections.setdefault(key, (label, []))[1].append(p)
-    order = [sections[k][0] for k in sorted(sections)]
-    sections = {label: items for label, items in (sections[k] for k in sorted(sections))}
+            label = "随时触发"
+        sections.setdefault(label, []).append(p)
+    # days in numeric order (第2天 before 第10天), then event-triggered pieces, then after the end
+    order = sorted(day_of, key=day_of.__getitem__) + [s for s in ("随时触发", "活动结束后") if s in sections]
     for label in order:
         out += ["", f"## {label}"]
         items = sorted(sections[label], key=lambda p: (p.offset_days or 0, p.time or ""))
@@ -105,6 +130,8 @@ def to_markdown(doc: PackDoc) -> str:
             if p.offset_days:
                 out.append(f"结束后第 {p.offset_days} 天发" + (f"（{p.date}）。" if p.date else "。"))
             out.append(f"`{p.id}` · 模板 `{p.template}`" + (f" · 占位符 {' '.join(p.variables)}" if p.variables else ""))
+            if p.fallback:
+                out += ["", "**⚠ 兜底：这个位置的写法都没通过检查，下面是问题最少的一条，发之前要改。**"]
             out.append("")
             out += [f"> {ln}" if ln else ">" for ln in p.text.splitlines()]
             v = _verdict(p)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,10 @@ class Finding:
     fix: str | None = None  # replacement for [start, end) when the rule knows a safe one
 
     def public(self) -> dict:
-        d = asdict(self)
-        d.pop("fix")
-        d.pop("name")
-        return d
+        """The finding as --format json/jsonl shows it (no internal name or fix)."""
+        return {"rule": self.rule, "dimension": self.dimension, "severity": self.severity,
+                "message": self.message, "start": self.start, "end": self.end, "line": self.line,
+                "column": self.column, "excerpt": self.excerpt, "suggestion": self.suggestion}
 
 
 @dataclass(frozen=True)

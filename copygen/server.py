@@ -40,6 +40,7 @@ from .config import Config, build_checker, load_config
 from .engine import BASE_KINDS, Checker
 from .errors import CopygenError, InputError, field_errors, parse_data
 from .pack import build_pack, pack_schema
+from .packrules import build_pack_checker
 from .packout import to_json
 from .preview import drafts_doc, render_html
 from .render import default_catalogue
@@ -201,7 +202,8 @@ def create_app(config: Config | None = None, max_body: int = MAX_BODY) -> FastAP
 
     def make_pack(body: bytes, media: str, seed: int, variants: int, check: bool):
         c = parse_campaign_body(body, media)
-        return build_pack(c, catalogue, checker if check else None, seed=seed, variants=variants)
+        return build_pack(c, catalogue, checker if check else None, seed=seed, variants=variants,
+                          pack_checker=build_pack_checker(cfg))  # the same pack rules as `copygen pack`
 
     async def drafts_from(request: Request, kind: str, draft_id: str | None):
         body = await read_body(request, max_body)

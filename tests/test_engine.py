@@ -73,11 +73,11 @@ def test_readme_drafts_keep_their_scores():
     bad = check("尊敬的会员：本店即日起开展入群有礼活动，全 网 最 低 价，凡入群者均可获赠精美礼品，敬请关注！！", "lure")
     assert {k: (v.passed, v.score) for k, v in bad.dimensions.items()} == {
         "ad_law": (False, 49), "concrete_benefits": (False, 0), "credibility": (False, 0), "format": (False, 49),
-        "official_tone": (False, 19), "platform_risk": (True, 100), "user_voice": (False, 0)}
+        "language": (True, 100), "official_tone": (False, 19), "platform_risk": (True, 100), "user_voice": (False, 0)}
     good = check("姐妹们，我刚在群里领了2盒草莓，顺丰冷链，周日截止，拉3个朋友进群就送～", "lure")
     assert {k: (v.passed, v.score) for k, v in good.dimensions.items()} == {
         "ad_law": (True, 100), "concrete_benefits": (True, 65), "credibility": (True, 100), "format": (True, 100),
-        "official_tone": (True, 100), "platform_risk": (True, 100), "user_voice": (True, 100)}
+        "language": (True, 100), "official_tone": (True, 100), "platform_risk": (True, 100), "user_voice": (True, 100)}
 
 
 # ------------------------------------------------------------ exit codes --

@@ -23,11 +23,15 @@ def test_console_script_packs_from_another_directory(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     campaign = tmp_path / "c.yaml"
     shutil.copy(EXAMPLES[0], campaign)
-    r = subprocess.run([_exe(), "pack", "c.yaml", "-o", "out"], cwd=tmp_path, env=env,
+    r = subprocess.run([_exe(), "pack", "c.yaml", "-o", "out", "--nofail"], cwd=tmp_path, env=env,
                        capture_output=True, text=True, encoding="utf-8")
     assert r.returncode == 0, r.stderr
-    pieces = json.loads((tmp_path / "out" / "pack.json").read_text(encoding="utf-8"))["pieces"]
-    assert pieces and all(p["check"]["passed"] for p in pieces)
+    doc = json.loads((tmp_path / "out" / "pack.json").read_text(encoding="utf-8"))
+    assert doc["pieces"] and all(p["check"]["passed"] for p in doc["pieces"])
+    assert "pack_check" in doc["summary"]  # the pack rules (rules/pack/) ship too
+    r = subprocess.run([_exe(), "explain", "PK01"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                       encoding="utf-8")
+    assert r.returncode == 0 and "整包检查" in r.stdout, r.stderr
 
 
 def test_installed_package_data_is_found():

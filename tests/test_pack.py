@@ -81,10 +81,10 @@ def test_at_least_three_variants_per_kind():
 def test_same_seed_same_bytes_other_seed_other_choice(tmp_path):
     ex = str(EXAMPLES[0])
     for d in ("a", "b"):
-        assert run("pack", ex, "-o", str(tmp_path / d), "--seed", "7").exit_code == 0
+        assert run("pack", ex, "-o", str(tmp_path / d), "--seed", "7", "--nofail").exit_code == 0
     for f in ("pack.json", "pack.md", "messages.jsonl"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
-    assert run("pack", ex, "-o", str(tmp_path / "c"), "--seed", "8").exit_code == 0
+    assert run("pack", ex, "-o", str(tmp_path / "c"), "--seed", "8", "--nofail").exit_code == 0
     a = json.loads((tmp_path / "a" / "pack.json").read_text(encoding="utf-8"))
     c = json.loads((tmp_path / "c" / "pack.json").read_text(encoding="utf-8"))
     assert [p["variant"] for p in a["pieces"]] != [p["variant"] for p in c["pieces"]]
@@ -101,7 +101,7 @@ def test_variants_gives_n_different_texts_per_slot():
 
 def test_outputs_and_schema(tmp_path):
     out = tmp_path / "out"
-    r = run("pack", str(EXAMPLES[0]), "-o", str(out))
+    r = run("pack", str(EXAMPLES[0]), "-o", str(out), "--nofail")  # pack-level findings: test_pack_check_*
     assert r.exit_code == 0, r.output
     doc = PackDoc.model_validate_json((out / "pack.json").read_text(encoding="utf-8"))
     assert all(p.check is not None for p in doc.pieces)
@@ -123,7 +123,7 @@ def test_existing_output_is_never_overwritten_without_force(tmp_path):
     assert r.exit_code == 2 and "--force" in r.output
     assert (out / "pack.md").read_text(encoding="utf-8") == "我手改过的文案"
     assert not (out / "pack.json").exists()  # nothing written at all
-    assert run("pack", str(EXAMPLES[0]), "-o", str(out), "--force").exit_code == 0
+    assert run("pack", str(EXAMPLES[0]), "-o", str(out), "--force", "--nofail").exit_code == 0
     assert (out / "pack.md").read_text(encoding="utf-8").startswith("# ")
 
 
@@ -190,3 +190,55 @@ def test_unresolved_slots_exit_1_unless_nofail(tmp_path):
     assert "lure.poster" in doc.summary["unresolved"]
     assert "没能通过检查的位置" in (tmp_path / "a" / "pack.md").read_text(encoding="utf-8")
     assert run("pack", fruit, "-o", str(tmp_path / "b"), "--config", str(cfg), "--nofail").exit_code == 0
+
+
+def test_pack_check_runs_at_the_end_of_pack(tmp_path):
+    """pack.json's summary and pack.md's top carry what `check --pack` says about the written pack."""
+    fruit = str(EXAMPLES[0].parent / "fruit-lead.yaml")
+    out = tmp_path / "a"
+    r = run("pack", fruit, "-o", str(out))
+    doc = json.loads((out / "pack.json").read_text(encoding="utf-8"))
+    pc = doc["summary"]["pack_check"]
+    again = json.loads(run("check", "--pack", str(out), "--format", "json", "--nofail").output)
+    assert [{k: f[k] for k in ("rule", "piece", "start", "end")} for f in pc["findings"]] == \
+        [{k: f[k] for k in ("rule", "piece", "start", "end")} for f in again["findings"]]
+    assert pc["error"] == again["summary"]["error"] and pc["warning"] == again["summary"]["warning"]
+    md = (out / "pack.md").read_text(encoding="utf-8")
+    assert "## 整包检查" in md and md.index("## 整包检查") < md.index("## 第1天")
+    for f in pc["findings"]:
+        assert f"{f['severity']} {f['rule']}" in md
+    assert r.exit_code == (1 if pc["error"] else 0)
+    if pc["error"]:
+        assert "整包检查：错误" in r.output
+        assert run("pack", fruit, "-o", str(tmp_path / "b"), "--nofail").exit_code == 0
+
+
+def test_pack_check_clean_and_disabled(tmp_path):
+    cfg = tmp_path / "copygen.yaml"
+    cfg.write_text("disable: [pack]\n", encoding="utf-8")  # every pack rule, by its dimension
+    out = tmp_path / "a"
+    r = run("pack", str(EXAMPLES[0]), "-o", str(out), "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    doc = json.loads((out / "pack.json").read_text(encoding="utf-8"))
+    assert doc["summary"]["pack_check"] == {"error": 0, "warning": 0, "info": 0, "findings": []}
+    assert "✓ 没有发现整包的问题" in (out / "pack.md").read_text(encoding="utf-8")
+    r = run("pack", str(EXAMPLES[0]), "-o", str(tmp_path / "b"), "--no-check")
+    assert r.exit_code == 0 and "pack_check" not in json.loads((tmp_path / "b" / "pack.json").read_text())["summary"]
+
+
+def test_a_fallback_is_marked_on_the_piece_and_in_the_report():
+    from copygen.config import Config, Lexicons
+
+    checker = build_checker(Config(lexicons=Lexicons(banned_words=("车厘子",))))  # every lure piece names it
+    doc = build_pack(load_campaign(EXAMPLES[0].parent / "fruit-lead.yaml"), default_catalogue(), checker)
+    fell = [p for p in doc.pieces if p.fallback]
+    assert fell and {p.slot for p in fell} == set(doc.summary["unresolved"])
+    assert all(not p.check.passed for p in fell)
+    assert all(p.fallback or p.check.passed for p in doc.pieces)
+    fb = {f["slot"]: f for f in doc.summary["fallbacks"]}
+    assert set(fb) == set(doc.summary["unresolved"]) and all("LX01" in f["rules"] for f in fb.values())
+    kind_of = {p.slot: p.kind for p in doc.pieces}
+    for slot, f in fb.items():  # every variant of the kind was tried before falling back
+        assert f["tried"] == len(default_catalogue().variants(kind_of[slot])), slot
+    md = to_markdown(doc)
+    assert md.count("⚠ 兜底") == len(fell) and "**兜底的位置**" in md

@@ -170,10 +170,11 @@ class Journal:
             self.db.execute("UPDATE deliveries SET attempts=attempts+1 WHERE pack=? AND message=? AND part=? AND target=?",
                             (key.pack, key.message, key.part, key.target))
 
-    def recent(self, target: str, since: float) -> list[float]:
-        """Times of the attempts to ``target`` since ``since`` (oldest first)."""
+    def recent(self, robot: str, since: float) -> list[float]:
+        """Times of the attempts to ``robot``'s targets (wecom: wecom and wecom-markdown) since ``since``."""
         return [r[0] for r in self.db.execute(
-            "SELECT at FROM attempts WHERE target=? AND at>=? ORDER BY at", (target, since))]
+            "SELECT at FROM attempts WHERE (target=? OR target LIKE ?) AND at>=? ORDER BY at",
+            (robot, robot + "-%", since))]
 
     def sent_in_order(self, pack: str, target: str) -> list[tuple[str, int]]:
         return [(m, p) for m, p in self.db.execute(

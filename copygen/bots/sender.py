@@ -265,7 +265,7 @@ class Sender:
         for count, seconds in self.opt.rate or self.target.rate:
             while True:
                 now = self.clock.time()
-                recent = self.journal.recent(self.target.name, now - seconds)
+                recent = self.journal.recent(self.target.robot, now - seconds)
                 if len(recent) < count:
                     break
                 self.clock.sleep(recent[len(recent) - count] + seconds - now + 0.001)

@@ -97,6 +97,12 @@ class Target:
     signing: str | None = None
     rate_codes: frozenset[int] = frozenset()
     retry_codes: frozenset[int] = frozenset({-1})
+    hints: dict[int, str] = field(default_factory=dict)  # error code → what the operator should fix
+
+    @property
+    def robot(self) -> str:
+        """Targets posting to the same robot share its rate limit (wecom and wecom-markdown)."""
+        return self.name.split("-")[0]
 
     # -- selection ------------------------------------------------------------
     def accepts(self, m: Message) -> bool:
@@ -164,7 +170,8 @@ class Target:
             return Reply("rate_limited", code, msg)
         if code in self.retry_codes:
             return Reply("retry", code, msg)
-        return Reply("fail", code, msg)
+        hint = self.hints.get(code)
+        return Reply("fail", code, f"{msg}（{hint}）" if hint else msg)
 
     def code_of(self, data: dict) -> tuple[int | None, str]:
         code = data.get("errcode")
@@ -303,13 +310,20 @@ class Feishu(Target):
 
 
 WECOM_RATE = ((20, 60.0),)
+WECOM_HINTS = {93000: "webhook 地址无效，或机器人已被移出群", 93004: "机器人已被停用", 93008: "机器人不在群里",
+               40058: "内容超长或参数不合法", 45002: "内容超过长度上限", 44004: "内容为空"}
+DINGTALK_HINTS = {310000: "安全设置没通过：关键词、加签密钥或 IP 白名单", 300005: "access_token 不存在或机器人已删除",
+                  400101: "access_token 不存在", 400102: "机器人已停用", 400106: "机器人不存在", 400013: "群已解散"}
+FEISHU_HINTS = {19021: "签名校验失败：加签密钥不对，或本机时间偏差超过 1 小时", 19022: "IP 不在白名单里",
+                19024: "消息里没有机器人设置的关键词", 19001: "webhook 地址无效", 9499: "请求格式不对或超过 20 KB"}
 TARGETS: dict[str, Target] = {t.name: t for t in (
     WeComText("wecom", "企业微信群机器人文本消息", "POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY",
               2048, "text.content", mention_kinds=frozenset({"all", "user", "mobile"}), rate=WECOM_RATE,
-              webhook=True, rate_codes=frozenset({45009})),
+              webhook=True, rate_codes=frozenset({45009}), hints=WECOM_HINTS),
     WeComMarkdown("wecom-markdown", "企业微信群机器人 markdown 消息",
                   "POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY", 4096, "markdown.content",
-                  mention_kinds=frozenset({"user"}), rate=WECOM_RATE, webhook=True, rate_codes=frozenset({45009})),
+                  mention_kinds=frozenset({"user"}), rate=WECOM_RATE, webhook=True, rate_codes=frozenset({45009}),
+                  hints=WECOM_HINTS),
     WeComWelcome("wecom-welcome", "企业微信欢迎语", "group_welcome_template/add（入群欢迎语）或 send_welcome_msg（加好友欢迎语）",
                  3000, "text.content；入群欢迎语 3000 字节，加好友欢迎语 4000 字节", audience="member", splittable=False,
                  native={"%NICKNAME%": "%NICKNAME%"}),
@@ -318,11 +332,12 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
                   4000, "text.content", audience="member", splittable=False),
     DingTalk("dingtalk", "钉钉自定义机器人", "POST https://oapi.dingtalk.com/robot/send?access_token=TOKEN", 4000,
              "text.content（钉钉未公开上限，保守取 4000 字节）", mention_kinds=frozenset({"all", "user", "mobile"}),
-             rate=((20, 60.0),), webhook=True, signing="dingtalk", rate_codes=frozenset({130101, 410100})),
+             rate=((20, 60.0),), webhook=True, signing="dingtalk", rate_codes=frozenset({130101, 410100}),
+             hints=DINGTALK_HINTS),
     Feishu("feishu", "飞书自定义机器人", "POST https://open.feishu.cn/open-apis/bot/v2/hook/TOKEN", 19000,
            "整个请求体（飞书上限 20 KB，留出余量）", mention_kinds=frozenset({"all", "user"}),
            rate=((5, 1.0), (100, 60.0)), webhook=True, signing="feishu",
-           rate_codes=frozenset({11232, 99991400})),
+           rate_codes=frozenset({11232, 99991400}), hints=FEISHU_HINTS),
 )}
 
 

@@ -16,14 +16,14 @@ from .pack import PackDoc, Piece
 
 KIND_LABEL = {
     "lure.poster": "海报文案", "lure.moments": "朋友圈文案（种子用户发）", "lure.private": "私聊邀请",
-    "lure.nudge": "进度播报", "lure.fulfilment": "兑现通知", "welcome.group": "入群欢迎语",
+    "lure.nudge": "进度播报", "lure.progress": "邀请进度（私聊）", "lure.fulfilment": "兑现通知", "welcome.group": "入群欢迎语",
     "welcome.private": "加好友欢迎语", "rules": "群公告", "topic": "每日话题", "closing": "收尾",
     "wakeup.active": "唤醒·活跃成员", "wakeup.lurker": "唤醒·潜水成员", "wakeup.dealhunter": "唤醒·只领福利的成员",
     "recall.light": "召回·30天未互动", "recall.deep": "召回·60天以上未互动",
 }
 TARGET_LABEL = {"group": "群内", "private": "私聊", "moments": "朋友圈", "poster": "海报"}
 TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时",
-                 "on_goal": "群人数达标时"}
+                 "on_goal": "群人数达标时", "on_invite": "有人拉进一位好友时"}
 FILES = ("pack.json", "pack.md", "messages.jsonl")
 
 

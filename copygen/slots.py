@@ -10,18 +10,15 @@ date and time in the pack comes from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from .campaign import Campaign
+from .campaign import Campaign, PackKind
 from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, piece_context,
                       segment_context, topic_plan)
 
-# Every kind of copy a pack can hold, in reading order (rule packs' applies_to is checked against it).
-KINDS = (
-    "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.fulfilment",
-    "welcome.group", "welcome.private", "rules", "topic", "closing",
-    "wakeup.active", "wakeup.lurker", "wakeup.dealhunter", "recall.light", "recall.deep",
-)
+# Every kind of copy a pack can hold, in reading order: one list, the campaign's (pack.skip is checked
+# against it, and so is every rule pack's applies_to).
+KINDS = get_args(PackKind)
 
 # Which part of the campaign a segment-targeted kind speaks to.
 SEGMENT_OF = {
@@ -174,6 +171,8 @@ def plan(c: Campaign) -> list[Slot]:
                 add(Slot(f"topic.d{d}.answer", "topic", "group", day=rday, time=rtime,
                          extra={"topic": {**t, "form": "reveal"}, "reveal": reveal}))
             add(Slot(f"topic.d{d}", "topic", "group", day=d, time=when, extra={"topic": t, "reveal": reveal}))
+    if m.kind == "invite":  # one inviter's own progress: a bot sends it to them when a friend joins
+        add(Slot("lure.progress", "lure.progress", "private", trigger="on_invite"))
     if "lure.fulfilment" not in skip:
         if m.kind == "group_goal":  # the whole group gets it at once: one broadcast when the goal is met
             add(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_goal"))

@@ -31,4 +31,6 @@ def expected_kinds(c) -> set[str]:
     kinds = set(KINDS) - set(c.pack.skip)
     if c.group.type != "fan":
         kinds -= WAKEUPS
+    if c.lure.mechanic.kind != "invite":  # only an inviter has a progress of their own
+        kinds.discard("lure.progress")
     return kinds

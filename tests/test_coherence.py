@@ -154,3 +154,25 @@ def test_pack_md_lists_days_in_number_order():
     md = to_markdown(build_pack(c, default_catalogue(), checker=None))
     days = [int(d) for d in re.findall(r"^## 第(\d+)天", md, re.M)]
     assert days == sorted(days) and 10 in days
+
+
+def test_a_rule_pack_naming_an_unknown_kind_is_refused(tmp_path):
+    from copygen import rulespec as rs
+    from copygen.errors import InputError
+
+    p = tmp_path / "ours.yaml"
+    p.write_text("module: ours\ndimension: ours\napplies_to: [lure.bogus]\nprinciple: 我们自己的规则\nrules:\n"
+                 "  - {id: OU01, name: ours, kind: existence, message: 别写这个, match: {terms: [某词]}}\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match="不认识的文案类型：lure.bogus"):
+        rs.load_module(p)
+    p.write_text(p.read_text(encoding="utf-8").replace("lure.bogus", "lure.progress"), encoding="utf-8")
+    assert rs.load_module(p).applies_to == ["lure.progress"]
+
+
+def test_per_person_numbers_go_only_to_the_inviter():
+    c = load_campaign(next(p for p in EXAMPLES if p.stem == "fruit-lead"))
+    doc = build_pack(c, default_catalogue(), checker=None)
+    carriers = [p for p in doc.pieces if {"%INVITED%", "%REMAINING%"} & set(p.variables)]
+    assert [p.kind for p in carriers] == ["lure.progress"]
+    assert carriers[0].target == "private" and carriers[0].trigger == "on_invite"

@@ -581,8 +581,8 @@ def _form_fits(form: str, t: Topic) -> bool:
         return len(t.options) >= 2
     if form == "photo":
         return any(h in theme for h in _PHOTO_HINTS)
-    if form == "story":
-        return any(h in theme for h in _STORY_HINTS)
+    if form == "story":  # a story theme, or a relay with no first example (说说你家清洁小妙招)
+        return any(h in theme for h in _STORY_HINTS) or (t.form == "relay" and theme.startswith(_IMPERATIVE))
     if form == "game":
         return bool(t.answer)
     if form == "relay":

@@ -106,9 +106,10 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
         has_options = bool(slot.extra["topic"]["options"])
         if form == "reveal":  # a reveal is only ever a reveal (reveal, reveal-list, …)
             return [t for t in ordered if t.variant.startswith("reveal")]
-        return [t for t in ordered if t.variant == form] + [
+        has_answer = bool(slot.extra["topic"]["answer"])
+        return [t for t in ordered if t.variant == form] + [  # other forms only where they can work
             t for t in ordered if t.variant != form and not t.variant.startswith("reveal")
-            and (t.variant != "vote" or has_options)]
+            and (t.variant != "vote" or has_options) and (t.variant != "game" or has_answer)]
     k = nth % len(ordered)
     return ordered[k:] + ordered[:k]
 

@@ -52,6 +52,25 @@ def guess_kind(name: str, default: str = "lure") -> str:
     return default
 
 
+def parse_line(line: str, where: str, default_kind: str, default_id: str | None = None) -> Draft:
+    """One JSONL line ``{"id", "kind", "text"}`` → a Draft; ``where`` (file:line) prefixes any error.
+    Without ``default_id`` the line must carry its own ``id``."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError:
+        raise InputError(f"{where}: 不是合法的 JSON 行") from None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise InputError(f"{where}: 每行需要 {{\"id\", \"kind\", \"text\"}}，text 必须是字符串")
+    if default_id is None and row.get("id") is None:
+        raise InputError(f"{where}: 这一行没有 id（分布式检查按 id 对应结果）")
+    kind = str(row.get("kind") or default_kind)
+    try:
+        base_kind(kind)
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    return Draft(str(row.get("id", default_id)), kind, row["text"])
+
+
 def read_jsonl(path: str, default_kind: str, encoding: str | None = None) -> Iterator[Draft]:
     """One draft per line.  A file is read line by line (UTF-8, its BOM dropped, unless ``encoding``)."""
     try:
@@ -61,20 +80,8 @@ def read_jsonl(path: str, default_kind: str, encoding: str | None = None) -> Ite
     stream = fh or sys.stdin
     try:
         for n, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                raise InputError(f"{path}:{n}: 不是合法的 JSON 行") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise InputError(f"{path}:{n}: 每行需要 {{\"id\", \"kind\", \"text\"}}，text 必须是字符串")
-            kind = str(row.get("kind") or default_kind)
-            try:
-                base_kind(kind)
-            except InputError as exc:
-                raise InputError(f"{path}:{n}: {exc}") from None
-            yield Draft(str(row.get("id", n)), kind, row["text"])
+            if line.strip():
+                yield parse_line(line, f"{path}:{n}", default_kind, default_id=str(n))
     except UnicodeDecodeError:
         raise InputError(f"{path}: 不是 {encoding or 'UTF-8'} 文本（JSONL 请用 UTF-8，或用 --encoding 指定）") from None
     finally:

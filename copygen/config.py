@@ -108,10 +108,96 @@ def _banned_module(words: tuple[str, ...]) -> rs.Module:
 
 @lru_cache(maxsize=4)
 def build_checker(cfg: Config = Config()) -> Checker:
+    """The checker for a config: loaded from the compiled-pack cache when its inputs are unchanged."""
     packs = _pack_paths(cfg)
+    key = _cache_key(cfg, packs)
+    cached = _load_cached(key)
+    if cached is not None:
+        return cached
     modules = [(rs.load_module(p), p) for p in rs.module_files(rules_dir())]
     modules += [(rs.load_module(p), p) for p in _pack_files(packs)]
     if cfg.lexicons.banned_words:
         modules.append((_banned_module(cfg.lexicons.banned_words), Path("<config>")))
-    return Checker(modules, enable=cfg.enable, disable=cfg.disable, severity=dict(cfg.severity),
-                   lexicons=_lexicons(packs), words=cfg.lexicons.brand_words)
+    checker = Checker(modules, enable=cfg.enable, disable=cfg.disable, severity=dict(cfg.severity),
+                      lexicons=_lexicons(packs), words=cfg.lexicons.brand_words)
+    _store_cached(key, checker)
+    return checker
+
+
+# ------------------------------------------------------- compiled-pack cache --
+# A compiled checker is pickled in the user cache directory, keyed by everything it is built
+# from: the rule, lexicon and dictionary files (contents), the config, and copygen's own
+# source (size and mtime) and the Python version.  Regexes pickle as their source and compile
+# on first use, so loading skips YAML parsing, schema validation and regex compilation.
+# COPYGEN_NO_CACHE=1 turns it off.
+
+def _cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("copygen")) / "checkers"
+
+
+def _cache_key(cfg: Config, packs: list[Path]) -> str:
+    import hashlib
+    import sys
+
+    from . import __version__
+
+    h = hashlib.sha256(f"{__version__}|{sys.version}|{cfg.model_dump_json()}|{cfg.base}".encode())
+    pkg = Path(__file__).resolve().parent
+    for src in sorted([*pkg.glob("*.py"), *pkg.glob("kinds/*.py")]):
+        st = src.stat()
+        h.update(f"{src.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    root = rules_dir()
+    files = [*rs.module_files(root), *sorted((root / "lexicons").glob("*.txt")), *sorted((root / "dict").glob("*.txt"))]
+    files += _pack_files(packs) + [f for p in packs if p.is_dir() for f in sorted((p / "lexicons").glob("*.txt"))]
+    for f in files:
+        h.update(str(f).encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"<unreadable>")
+    return h.hexdigest()[:32]
+
+
+def _cache_off() -> bool:
+    import os
+
+    return os.environ.get("COPYGEN_NO_CACHE", "") not in ("", "0")
+
+
+def _load_cached(key: str) -> Checker | None:
+    import pickle
+
+    if _cache_off():
+        return None
+    try:
+        with open(_cache_dir() / f"{key}.pickle", "rb") as fh:
+            got = pickle.load(fh)  # noqa: S301 - our own file, keyed by the hash of its inputs
+    except Exception:  # missing, truncated or from another layout: rebuild
+        return None
+    return got if isinstance(got, Checker) else None
+
+
+def _store_cached(key: str, checker: Checker) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    if _cache_off():
+        return
+    folder = _cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(checker, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")
+        old = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[16:]
+        for p in old:  # keep the 16 newest
+            p.unlink(missing_ok=True)
+    except Exception:  # read-only home, a kind that cannot be pickled…: simply no cache
+        try:
+            os.unlink(tmp)  # type: ignore[possibly-undefined]
+        except Exception:
+            pass

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable
 
+from . import gate as gt
 from . import lexicons as lx
 from .textnorm import Text, normalise, squeeze
 
@@ -33,6 +34,7 @@ class Doc:
         self.norm = self.text.norm
         self._segmenter = segmenter
         self.paragraph_mode = paragraphs
+        self._chars: dict[str, frozenset[str]] = {}
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -61,6 +63,14 @@ class Doc:
     @cached_property
     def tokens(self) -> list["Token"]:
         return self._segmenter.tokenize(self.norm)
+
+    def chars(self, view: str) -> frozenset[str]:
+        """The set of characters of one view (what gates are checked against)."""
+        got = self._chars.get(view)
+        if got is None:
+            s = self.norm if view == "norm" else self.text.raw if view == "raw" else self.text.squeezed_text
+            got = self._chars[view] = frozenset(s)
+        return got
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
@@ -107,22 +117,58 @@ class Context:
         """Token words (``@lexicon`` expanded), normalised like the draft."""
         return frozenset(normalise(t) for t in lx.expand_items(items, self.lexicons, self.where))
 
+    def source(self, pattern: str) -> str:
+        """A rule's regex with its lexicon references expanded."""
+        return lx.expand_regex(pattern, self.lexicons, self.where)
+
     def regex(self, pattern: str) -> re.Pattern:
-        return re.compile(lx.expand_regex(pattern, self.lexicons, self.where))
+        return re.compile(self.source(pattern))
+
+
+class LazyRe:
+    """A regex compiled on first use; pickles as its source, so a cached checker loads fast and
+    compiles only the patterns a draft's characters let through their gate."""
+
+    __slots__ = ("pattern", "_re")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._re: re.Pattern | None = None
+
+    def __getstate__(self) -> str:
+        return self.pattern
+
+    def __setstate__(self, state: str) -> None:
+        self.pattern, self._re = state, None
+
+    @property
+    def compiled(self) -> re.Pattern:
+        if self._re is None:
+            self._re = re.compile(self.pattern)
+        return self._re
+
+    def finditer(self, s: str) -> Iterable[re.Match]:
+        return self.compiled.finditer(s)
+
+    def search(self, s: str) -> re.Match | None:
+        return self.compiled.search(s)
 
 
 @dataclass
 class Matcher:
     """Compiled ``Patterns``; ``find`` returns spans in normalised coordinates."""
 
-    terms: re.Pattern | None
-    regexes: list[re.Pattern]
+    terms: LazyRe | None
+    regexes: list[LazyRe]
     tokens: frozenset[str]
     view: str
     # One alternation of terms and group-free regexes: a single scan instead of one per pattern.
-    combined: re.Pattern | None = None
+    combined: LazyRe | None = None
     # Token words as a substring probe: the tokenizer only runs when one of them occurs in the draft.
-    token_probe: re.Pattern | None = None
+    token_probe: LazyRe | None = None
+    # Characters one of which any term/regex match needs (``gate``); None: always scan.
+    gate: frozenset[str] | None = None
+    token_gate: frozenset[str] | None = None
 
     @classmethod
     def build(cls, p: "Patterns", ctx: Context) -> "Matcher":
@@ -135,31 +181,44 @@ class Matcher:
         term_re = None
         if terms:
             alts = sorted(set(terms), key=len, reverse=True)
-            term_re = re.compile("|".join(re.escape(t) for t in alts))
-        regexes = [ctx.regex(r) for r in p.regex]
+            term_re = LazyRe("|".join(re.escape(t) for t in alts))
+        regexes = [LazyRe(ctx.source(r)) for r in p.regex]
         combined = None
-        if (term_re or regexes) and all(r.groups == 0 for r in regexes):
+        if (term_re or regexes) and all(gt.group_count(r.pattern) == 0 for r in regexes):
             parts = ([term_re.pattern] if term_re else []) + [r.pattern for r in regexes]
-            combined = re.compile("|".join(f"(?:{x})" for x in parts))
-        probe = re.compile("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
-        return cls(term_re, regexes, toks, p.view, combined, probe)
+            combined = LazyRe("|".join(f"(?:{x})" for x in parts))
+        probe = LazyRe("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
+        gate = gt.union(([gt.terms_gate(terms)] if terms else []) + [gt.regex_gate(r.pattern) for r in regexes])
+        return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None)
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.regexes or self.tokens)
+        return self.terms is not None or bool(self.regexes) or bool(self.tokens)
+
+    def _gated(self, doc: Doc) -> bool:
+        """True when no term/regex match is possible in this draft."""
+        return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        if not self:
-            return []
-        spans = [span for span, _ in self.matches(doc)]
-        if self.token_probe is not None and self.token_probe.search(doc.norm):
+        spans = [] if (self.terms is None and not self.regexes) or self._gated(doc) else \
+            [span for span, _ in self.matches(doc)]
+        if self.token_probe is not None and self._tokens_possible(doc):
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
-        return sorted(set(spans))
+        return sorted(set(spans)) if len(spans) > 1 else spans
+
+    def _tokens_possible(self, doc: Doc) -> bool:
+        if self.token_gate is not None and self.token_gate.isdisjoint(doc.chars("norm")):
+            return False
+        return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]
 
     def matches(self, doc: Doc) -> Iterable[tuple[tuple[int, int], re.Match]]:
         """Term and regex matches with their spans in normalised coordinates."""
+        if self._gated(doc):
+            return
         if self.view == "squeezed":
-            s, idx = doc.text.squeezed
-            for m in self._search(s):
+            idx = None
+            for m in self._search(doc.text.squeezed_text):
+                if idx is None:
+                    idx = doc.text.squeezed[1]
                 yield (idx[m.start()], idx[m.end() - 1] + 1), m
         elif self.view == "raw":
             for m in self._search(doc.text.raw):
@@ -183,7 +242,7 @@ class Matcher:
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
         if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
-            return self.combined.search(doc.norm) is not None
+            return not self._gated(doc) and self.combined.search(doc.norm) is not None
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True

@@ -175,6 +175,20 @@ class _FillerTable(dict):
 _FILLER_OF = _FillerTable()
 
 
+class _SqueezeTable(dict):
+    """``str.translate`` table of the squeezed view: filler dropped, rare look-alikes folded."""
+
+    def __missing__(self, o: int) -> str | None:
+        ch = LOOKALIKE.get(chr(o), chr(o))
+        v = None if _FILLER_OF[ch] else ch
+        self[o] = v
+        return v
+
+
+_SQUEEZE_TABLE = _SqueezeTable()
+_REPEATS = re.compile(r"([^0-9])\1+")  # runs of one character collapse (digits keep their repeats)
+
+
 def squeeze(s: str) -> str:
     """A string as the squeezed view sees it: no filler, no repeated characters (digits kept)."""
     out: list[str] = []
@@ -242,6 +256,11 @@ class Text:
         """A [start, end) span of ``raw`` → the ``norm`` span of what it produced."""
         r = self._rmap
         return r[start], max(r[start], r[end])
+
+    @cached_property
+    def squeezed_text(self) -> str:
+        """The squeezed string alone (one ``translate`` and one ``sub``); its map is built on demand."""
+        return _REPEATS.sub(r"\1", self.norm.translate(_SQUEEZE_TABLE))
 
     @cached_property
     def squeezed(self) -> tuple[str, list[int]]:

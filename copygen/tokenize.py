@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Iterable, NamedTuple
-
-import jieba
-import platformdirs
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from .resources import rules_dir
+
+if TYPE_CHECKING:  # jieba is imported when a draft first needs tokens (it costs ~0.4 s to import)
+    import jieba
 
 
 class Token(NamedTuple):
@@ -36,10 +36,13 @@ def user_dictionaries() -> list[Path]:
 
 
 _lock = threading.Lock()
-_base: jieba.Tokenizer | None = None
+_base: "jieba.Tokenizer | None" = None
 
 
-def _build_base() -> jieba.Tokenizer:
+def _build_base() -> "jieba.Tokenizer":
+    import jieba
+    import platformdirs
+
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     cache = Path(platformdirs.user_cache_dir("copygen"))
@@ -55,7 +58,7 @@ def _build_base() -> jieba.Tokenizer:
     return tk
 
 
-def base_tokenizer() -> jieba.Tokenizer:
+def base_tokenizer() -> "jieba.Tokenizer":
     """The shared base: jieba's dictionary plus the project's; never given custom words."""
     global _base
     if _base is None:
@@ -70,18 +73,26 @@ class Segmenter:
 
     def __init__(self, words: Iterable[str] = ()):
         self.words = tuple(dict.fromkeys(w for w in words if w))
-        self._tk: jieba.Tokenizer | None = None
+        self._tk: "jieba.Tokenizer | None" = None
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        return {"words": self.words}  # the tokenizer is rebuilt (lazily) where the checker is loaded
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["words"])
+
     @property
-    def tokenizer(self) -> jieba.Tokenizer:
+    def tokenizer(self) -> "jieba.Tokenizer":
         if self._tk is None:
             with self._lock:
                 if self._tk is None:
                     self._tk = self._build()
         return self._tk
 
-    def _build(self) -> jieba.Tokenizer:
+    def _build(self) -> "jieba.Tokenizer":
+        import jieba
+
         base = base_tokenizer()
         if not self.words:
             return base

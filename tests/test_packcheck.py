@@ -132,3 +132,47 @@ def test_explain_and_list_pack_rules():
     r = run("explain", "PK10")
     assert r.exit_code == 0 and "整包检查" in r.output and "✗" in r.output and "✓" in r.output
     assert "PK41" in run("rules").output
+
+
+def test_any_hand_written_pack_is_judged_without_a_crash():
+    import datetime as dt
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from copygen.packio import parse_pack
+    from copygen.packrules import build_pack_checker
+
+    bits = st.sampled_from(["今天是2月29日", "明天（周八）", "13月40日截止", "0月0日", "还剩十二天结束", "倒计时两天",
+                            "最后一天", "%REMAINING%", "％NICKNAME％", "回群领", "离活动结束还有0天", "今晚周日",
+                            "2028年2月29日（周二）", "群里，在群里", "🎉", "\n", "，", "拉3位好友进群"])
+    piece = st.fixed_dictionaries({
+        "target": st.sampled_from(["group", "private", "moments", "poster"]),
+        "text": st.lists(bits, min_size=1, max_size=6).map("".join),
+    }, optional={
+        "kind": st.sampled_from(["lure.nudge", "topic", "wakeup.lurker", "recall.light", "welcome.group", "x"]),
+        "day": st.integers(1, 40), "time": st.sampled_from(["00:00", "12:30", "23:59"]),
+        "date": st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)).map(str),
+        "trigger": st.sampled_from(["on_join", "on_add", "on_task_done", "after_end"]),
+        "offset_days": st.integers(0, 90), "segment": st.sampled_from(["lapsed_30", "lapsed_60"]),
+    })
+    campaign = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
+        "type": st.sampled_from(["lead", "fan", "flash"]), "days": st.integers(1, 30),
+        "start_date": st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)).map(str),
+        "end_date": st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)).map(str),
+        "deadline": st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)).map(str),
+        "nudge_cap": st.integers(0, 3),
+        "events": st.lists(st.fixed_dictionaries({"day": st.integers(1, 30), "time": st.just("20:00")}), max_size=2),
+    }))
+    checker = build_pack_checker()
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(campaign, st.lists(piece, min_size=1, max_size=6))
+    def judged(camp, pieces):
+        pack = parse_pack({"campaign": camp, "pieces": [{**p, "id": f"p{i}"} for i, p in enumerate(pieces)]}, "x")
+        for f in checker.check(pack):
+            if f.piece is not None:
+                t = pack.pieces[pack.index[f.piece]].text
+                assert 0 <= f.start <= f.end <= len(t) and (t[f.start:f.end] == f.excerpt or f.start == f.end)
+
+    judged()

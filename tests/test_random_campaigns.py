@@ -81,3 +81,11 @@ def test_random_campaign_is_judged_end_to_end(c):
     for p in doc.pieces:  # every finding's span lies inside its piece
         for f in p.check.findings:
             assert 0 <= f.start <= f.end <= len(p.text)
+    texts = {p.id: p.text for p in doc.pieces}  # the pack rules ran too, and point inside their piece
+    for f in doc.summary["pack_check"]["findings"]:
+        if f["piece"] is None:
+            assert f["start"] == f["end"] == 0
+        else:
+            t = texts[f["piece"]]
+            assert 0 <= f["start"] <= f["end"] <= len(t)
+            assert t[f["start"]:f["end"]] == f["excerpt"] or f["start"] == f["end"]

@@ -38,6 +38,12 @@ class Doc:
         self._chars: dict[str, frozenset[str]] = {}
         self._prefilter = prefilter
         self._masks: dict[str, tuple[int, frozenset[str], list[tuple[int, str]]]] = {}
+        # bits of every matcher part a needle of which occurs in its view (all views, one pass each)
+        self.mask = -1
+        if prefilter is not None:
+            self.mask = 0
+            for view in prefilter.entries:
+                self.mask |= self.scan(view)[0]
 
     def view(self, name: str) -> str:
         return self.norm if name == "norm" else self.text.raw if name == "raw" else self.text.squeezed_text
@@ -45,9 +51,7 @@ class Doc:
     def possible(self, bit: int, view: str) -> bool:
         """Whether a needle of the matcher part with this ``bit`` occurs in the view (one
         automaton pass per view and draft, on first question).  Bit 0: no needles, always."""
-        if not bit or self._prefilter is None:
-            return True
-        return bool(self.scan(view)[0] & bit)
+        return not bit or bool(self.mask & bit)
 
     def scan(self, view: str) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
         """The prefilter's pass over a view: (bits of matchers that can match, the needles
@@ -235,9 +239,19 @@ class Matcher:
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.regexes) or bool(self.tokens)
 
+    @property
+    def need(self) -> int:
+        """Bits one of which a draft's prefilter mask must have for this matcher to find
+        anything (0: it is not wholly prefiltered)."""
+        if (self.terms is not None or self.regexes) and not self.bit:
+            return 0
+        if self.tokens and not self.tbit:
+            return 0
+        return self.bit | self.tbit
+
     def _gated(self, doc: Doc) -> bool:
         """True when no term/regex match is possible in this draft."""
-        if self.bit and not doc.possible(self.bit, self.view):
+        if self.bit and not doc.mask & self.bit:
             return True
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
@@ -254,7 +268,7 @@ class Matcher:
 
     def _tokens_possible(self, doc: Doc) -> bool:
         if self.tbit:  # a token word occurs in norm exactly when the automaton finds it there
-            return doc.possible(self.tbit, "norm")
+            return bool(doc.mask & self.tbit)
         if self.token_gate is not None and self.token_gate.isdisjoint(doc.chars("norm")):
             return False
         return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]

@@ -307,7 +307,7 @@ def explain(rule_id: str, config_path: str | None) -> None:
             click.echo(f"  ✓ {_short(e)}")
 
 
-def _explain_pack_rule(cr) -> None:  # noqa: ANN001 - a packrules._Compiled
+def _explain_pack_rule(cr) -> None:  # noqa: ANN001 - a packrules.CompiledPackRule
     s = cr.spec
     click.echo(f"{s.id} {s.name}（整包检查，{s.severity}，{s.kind}）")
     click.echo("适用：整个文案包（copygen check --pack DIR）")

@@ -176,3 +176,58 @@ def test_any_hand_written_pack_is_judged_without_a_crash():
                 assert 0 <= f.start <= f.end <= len(t) and (t[f.start:f.end] == f.excerpt or f.start == f.end)
 
     judged()
+
+
+def test_a_new_pack_kind_is_one_file(tmp_path):
+    """A kind module (Spec + compile + run) and a rule module that uses it: nothing else changes."""
+    from copygen import packkinds
+    from copygen.packio import parse_pack
+    from copygen.packrules import PackChecker
+    from copygen.packspec import load_pack_module
+
+    (tmp_path / "too_many_pieces.py").write_text('''
+from typing import Literal
+from copygen.packmatch import Hit
+from copygen.packspec import PackRuleSpec
+
+class Spec(PackRuleSpec):
+    kind: Literal["too_many_pieces"]
+    max: int
+
+def compile(spec, ctx):
+    return spec
+
+def run(spec, view):
+    if len(view.pieces) > spec.max:
+        yield Hit(None, subst={"n": str(len(view.pieces))})
+''', encoding="utf-8")
+    (tmp_path / "size.yaml").write_text('''
+module: pack_size
+principle: 一个包别太长
+rules:
+  - id: PZ01
+    name: pack-too-long
+    kind: too_many_pieces
+    max: 1
+    message: 这个包有{n}条，太多了
+''', encoding="utf-8")
+    packkinds.load_file(tmp_path / "too_many_pieces.py")
+    try:
+        module = load_pack_module(tmp_path / "size.yaml")
+        ck = PackChecker([(module, tmp_path / "size.yaml")])
+        pack = parse_pack({"pieces": PIECES}, "p")
+        assert [(f.rule, f.piece, f.message) for f in ck.check(pack)] == [("PZ01", None, "这个包有3条，太多了")]
+    finally:
+        packkinds.unregister("too_many_pieces")
+    r = run("check", "--pack", str(_messages(tmp_path, PIECES)))  # the shipped rules are untouched
+    assert "PZ01" not in r.output
+
+
+def test_an_unknown_pack_kind_is_a_clear_error(tmp_path):
+    from copygen.errors import InputError
+    from copygen.packspec import load_pack_module
+
+    (tmp_path / "x.yaml").write_text("module: x\nprinciple: 说明\nrules:\n  - {id: PX01, name: x, kind: nope, message: 不行}\n",
+                                     encoding="utf-8")
+    with pytest.raises(InputError, match="未知的整包规则类型 'nope'"):
+        load_pack_module(tmp_path / "x.yaml")

@@ -8,6 +8,7 @@ occurs in it (a token is always a piece of the draft).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -113,11 +114,19 @@ class Doc:
             spans.append((start, len(self.norm)))
         return spans or [(0, 0)]
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
+        """The sentence holding ``pos`` (binary search: a long draft has many sentences)."""
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1  # the only sentence that can hold pos
+        if i >= 0:
+            s, e = self.sentences[i]
             if s <= pos < e:
                 return s, e
-        return self.sentences[-1]
+        return self.sentences[-1]  # pos in no sentence (a run of punctuation): the last one, as ever
+
 
 
 @dataclass
@@ -474,3 +483,58 @@ def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     a, b = span
     return any(x < b and a < y for x, y in others)
+
+
+def spans_inside(spans: list[tuple[int, int]], scopes: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each scope (sorted, not overlapping: sentences, paragraphs), the sorted ``spans`` lying
+    inside it; one pass over both lists instead of a scan of every span per scope."""
+    out: list[list[tuple[int, int]]] = []
+    i = 0
+    for s, e in scopes:
+        while i < len(spans) and spans[i][0] < s:
+            i += 1
+        inside = []
+        j = i
+        while j < len(spans) and spans[j][0] <= e:
+            if spans[j][1] <= e:
+                inside.append(spans[j])
+            j += 1
+        out.append(inside)
+    return out
+
+
+class SpanSet:
+    """Sorted spans for many queries against one draft: ``overlaps`` and ``any_within`` in
+    O(log n) each instead of a scan of every span (a long draft has thousands)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        # running maximum of ends: the furthest any span starting at or before index i reaches
+        self.reach: list[int] = []
+        far = -1
+        for _, b in self.spans:
+            far = max(far, b)
+            self.reach.append(far)
+        # for any_within: the smallest end among spans starting at or after index i
+        self.min_end: list[int] = [0] * len(self.spans)
+        low = None
+        for i in range(len(self.spans) - 1, -1, -1):
+            b = self.spans[i][1]
+            low = b if low is None or b < low else low
+            self.min_end[i] = low
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        """Some span x, y with x < b and a < y (the same test as ``overlaps``)."""
+        a, b = span
+        i = bisect.bisect_left(self.starts, b) - 1  # spans starting before b: indices 0..i
+        return i >= 0 and self.reach[i] > a
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        """Some span lying inside [lo, hi]: among spans starting at or after lo, the smallest end is
+        at most hi (a span starting after hi also ends after it)."""
+        i = bisect.bisect_left(self.starts, lo)
+        return i < len(self.spans) and self.min_end[i] <= hi

@@ -207,6 +207,9 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
     encoding = check_encoding(encoding)
     cfg = ck.load_config(config_path)
     engine = ck.build_checker(cfg)  # a bad config or rule pack fails here, before any draft is read
+    import gc
+
+    gc.freeze()  # the loaded rules live as long as the process: keep them out of every GC pass
     drafts = ck.read_paths(files, kind, encoding)
     if jsonl_path:
         drafts = chain(drafts, ck.read_jsonl(jsonl_path, kind or "lure", encoding))

@@ -781,7 +781,8 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
             "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
                            f"离每人{lure['each']}又近一步"],
-            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送", f"坚持下来就有{lure['phrase']}"],
+            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送",
+                          f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"满足条件就有{lure['phrase']}"],
             "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份", f"{m['flash_at']}开抢"],
         }[kind]
         fact = f"{_rotate(short, k)}。" + fact

@@ -206,15 +206,19 @@ class Campaign(_Model):
         return self
 
 
+MAX_LISTED = 5  # errors named in the one-line message; the rest are counted
+
+
 def parse_campaign(data: object, source: str = "<campaign>") -> Campaign:
-    """Validate already-loaded data; raise InputError with a field-path list."""
+    """Validate already-loaded data; raise InputError: one line naming each wrong field."""
     if not isinstance(data, dict):
         raise InputError(f"{source}: 活动文件的顶层必须是一个映射（键: 值）")
     try:
         return Campaign.model_validate(data)
     except ValidationError as err:
-        listing = "\n".join(f"  {line}" for line in field_errors(err))
-        raise InputError(f"{source}: 活动文件有 {err.error_count()} 处错误\n{listing}") from None
+        errors = field_errors(err)
+        shown = "；".join(errors[:MAX_LISTED]) + (f"；另有 {len(errors) - MAX_LISTED} 处" if len(errors) > MAX_LISTED else "")
+        raise InputError(f"{source}: 活动文件有 {err.error_count()} 处错误：{shown}") from None
 
 
 def load_campaign(path: str | Path) -> Campaign:

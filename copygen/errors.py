@@ -57,10 +57,49 @@ def parse_data(raw: str, source: str, is_json: bool, loader=None) -> object:
         raise InputError(f"{source}: 嵌套太深，不是合法的 {'JSON' if is_json else 'YAML'}") from None
 
 
+# pydantic's error types, said in Chinese ({ctx} fields filled in); anything else keeps pydantic's text.
+_ZH = {
+    "missing": "缺少这一项", "extra_forbidden": "不认识的字段（拼写错了？）",
+    "string_type": "应是文字", "int_type": "应是整数", "int_parsing": "应是整数", "int_from_float": "应是整数",
+    "float_type": "应是数字", "float_parsing": "应是数字", "finite_number": "应是有限的数字",
+    "bool_type": "应是 true 或 false", "bool_parsing": "应是 true 或 false",
+    "list_type": "应是列表", "dict_type": "应是映射（键: 值）", "model_type": "应是映射（键: 值）",
+    "model_attributes_type": "应是映射（键: 值）",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}", "less_than_equal": "应不大于 {le}",
+    "string_too_short": "至少 {min_length} 个字", "string_too_long": "最多 {max_length} 个字",
+    "too_short": "至少要有 {min_length} 项", "too_long": "最多 {max_length} 项",
+    "literal_error": "只能是 {expected}", "string_pattern_mismatch": "格式不对",
+    "date_type": "应是日期，如 2026-12-03", "date_parsing": "应是日期，如 2026-12-03",
+    "date_from_datetime_parsing": "应是日期，如 2026-12-03", "date_from_datetime_inexact": "应是日期，不带时间",
+    "union_tag_invalid": "kind 只能是 {expected_tags}", "union_tag_not_found": "缺少 kind",
+    "enum": "只能是 {expected}",
+}
+
+
+_LINE_BREAKS = {ord(c): "⏎" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}  # what str.splitlines splits on
+
+
+def one_line(s: str) -> str:
+    """A message as one line: every line break (\\n, \\r, \\x1e, U+2028…) shown as ⏎."""
+    return s.translate(_LINE_BREAKS)
+
+
+_flat = one_line
+
+
 def field_errors(err) -> list[str]:
-    """A pydantic ValidationError as "field.path: what is wrong" lines."""
+    """A pydantic ValidationError as "field.path: what is wrong" lines (one line each)."""
     out = []
     for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith("function-after")) or "(根)"
-        out.append(f"{loc}: {e['msg'].removeprefix('Value error, ')}")
+        loc = ".".join(_flat(str(p)) for p in e["loc"] if not str(p).startswith("function-after")) or "(根)"
+        zh = _ZH.get(e["type"])
+        if zh is not None:
+            try:
+                msg = zh.format(**{k: v for k, v in (e.get("ctx") or {}).items()})
+            except (KeyError, IndexError):
+                msg = e["msg"]
+        else:
+            msg = e["msg"].removeprefix("Value error, ")
+        out.append(f"{loc}: {_flat(msg)}")
     return out

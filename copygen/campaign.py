@@ -18,10 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import InputError, field_errors, read_data
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
+# Campaign dates: a plausible range, so that day arithmetic (start + N days, wake-ups weeks later)
+# can never leave the calendar (date.max is 9999-12-31).
+CampaignDate = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # NaN/inf are no quantity or price: refused as "not a finite number" instead of a puzzling bound
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False)
 
 
 Industry = Literal["fresh", "education", "beauty", "baby", "food", "fitness", "retail", "other"]
@@ -56,7 +60,7 @@ class Group(_Model):
     name: NonEmpty = Field(description="群名（不含编号），如「林家果园福利群」")
     first_number: int = Field(6, ge=1, le=999, description="第一个群的编号；建议从6、7开始，不从1开始")
     duration_days: int = Field(3, ge=1, le=30, description="活动天数；引流群一般3-5天，结束后解散")
-    start_date: dt.date | None = Field(
+    start_date: CampaignDate | None = Field(
         None, description="开群日期（YYYY-MM-DD）；填了以后截止日期写成具体日期，更可信"
     )
     services: list[Service] = Field(min_length=1, description="群里按时提供的服务，至少一项")
@@ -95,7 +99,7 @@ class Lure(_Model):
     value_yuan: float | None = Field(None, ge=0, le=50000, description="价值（元）；可留空")
     relation: NonEmpty = Field(description="诱饵和主营产品的关系，如「店里当季主推的智利车厘子」")
     mechanic: Mechanic = Field(default_factory=InviteMechanic, description="领取方式")
-    deadline: dt.date | None = Field(None, description="截止日期；不填则为活动最后一天")
+    deadline: CampaignDate | None = Field(None, description="截止日期；不填则为活动最后一天")
     delivery: NonEmpty = Field("完成后24小时内发出", description="完成任务后多久兑现，如「当天下午送到家」")
     claimed: int | None = Field(None, ge=0, description="已领取人数（真实数字），用于「已有N人领取」")
     proof: list[NonEmpty] = Field(

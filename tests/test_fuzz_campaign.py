@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from .helpers import EXAMPLES, run
@@ -89,8 +89,20 @@ def campaign_files(draw) -> tuple[str, bytes]:
 
 # A campaign that validates is packed and checked for real (about a second), so a third of the
 # profile's examples: 20 under `ci`, 1000 under `long`.
+def _variant(**changes) -> tuple[str, bytes]:
+    data = json.loads(json.dumps(BASE, default=str))
+    for dotted, value in changes.items():
+        section, key = dotted.split("__")
+        data[section][key] = value
+    return ".yaml", yaml.safe_dump(data, allow_unicode=True).encode()
+
+
 @settings(max_examples=max(10, settings().max_examples // 3))
 @given(campaign_files())
+@example(_variant(lure__claimed=10**30))  # still a campaign: packs
+@example(_variant(group__start_date="9999-12-31"))  # found by this test: day arithmetic overflowed
+@example(_variant(lure__value_yuan=float("nan")))
+@example(_variant(group__type="fan", group__duration_days=30))
 def test_any_campaign_file_packs_or_is_refused_in_one_line(case):
     suffix, content = case
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,7 +117,7 @@ def test_any_campaign_file_packs_or_is_refused_in_one_line(case):
             assert len(lines) == 1 and lines[0].startswith("copygen: ") and len(lines[0]) > 12, r.stderr
             assert not out.exists()  # nothing is written for a bad campaign
         else:
-            assert (out / "pack.json").is_file()
+            assert (out / "pack.json").is_file() and json.loads((out / "pack.json").read_text(encoding="utf-8"))
 
 
 @given(junk.filter(lambda d: not isinstance(d, dict) or "brand" not in d))

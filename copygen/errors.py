@@ -57,24 +57,107 @@ def parse_data(raw: str, source: str, is_json: bool, loader=None) -> object:
         raise InputError(f"{source}: 嵌套太深，不是合法的 {'JSON' if is_json else 'YAML'}") from None
 
 
-# pydantic's error types, said in Chinese ({ctx} fields filled in); anything else keeps pydantic's text.
-_ZH = {
-    "missing": "缺少这一项", "extra_forbidden": "不认识的字段（拼写错了？）",
-    "string_type": "应是文字", "int_type": "应是整数", "int_parsing": "应是整数", "int_from_float": "应是整数",
-    "float_type": "应是数字", "float_parsing": "应是数字", "finite_number": "应是有限的数字",
-    "bool_type": "应是 true 或 false", "bool_parsing": "应是 true 或 false",
-    "list_type": "应是列表", "dict_type": "应是映射（键: 值）", "model_type": "应是映射（键: 值）",
-    "model_attributes_type": "应是映射（键: 值）",
+# pydantic's error types in plain Chinese: what is expected ({} filled from the error's ctx).
+_EXPECTED = {
+    "missing": "缺少这一项",
+    "extra_forbidden": "没有这一项（拼错了？）",
+    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字", "finite_number": "应为有限的数字",
+    "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文字", "list_type": "应为列表（- 开头的多行，或 [a, b]）",
+    "dict_type": "应为键: 值的映射", "model_type": "应为键: 值的映射", "model_attributes_type": "应为键: 值的映射",
+    "tuple_type": "应为列表", "too_short": "至少要 {min_length} 项", "too_long": "最多 {max_length} 项",
+    "string_too_short": "不能为空", "string_too_long": "最多 {max_length} 个字",
     "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
     "less_than": "应小于 {lt}", "less_than_equal": "应不大于 {le}",
-    "string_too_short": "至少 {min_length} 个字", "string_too_long": "最多 {max_length} 个字",
-    "too_short": "至少要有 {min_length} 项", "too_long": "最多 {max_length} 项",
-    "literal_error": "只能是 {expected}", "string_pattern_mismatch": "格式不对",
-    "date_type": "应是日期，如 2026-12-03", "date_parsing": "应是日期，如 2026-12-03",
-    "date_from_datetime_parsing": "应是日期，如 2026-12-03", "date_from_datetime_inexact": "应是日期，不带时间",
-    "union_tag_invalid": "kind 只能是 {expected_tags}", "union_tag_not_found": "缺少 kind",
-    "enum": "只能是 {expected}",
+    "literal_error": "只能是 {expected} 之一", "enum": "只能是 {expected} 之一",
+    "date_type": "应为日期 YYYY-MM-DD", "date_parsing": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_parsing": "应为日期 YYYY-MM-DD", "date_from_datetime_inexact": "应为日期 YYYY-MM-DD（不带时间）",
+    "string_pattern_mismatch": "格式不对",
+    "union_tag_invalid": "kind 只能是 {expected_tags} 之一", "union_tag_not_found": "缺少 kind（如 kind: invite）",
 }
+
+
+def _hint(model, loc: tuple) -> str:
+    """The field's own description (it carries an example: 如「…」), found by walking the models."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    desc = ""
+    for part in loc:
+        if isinstance(part, int) or model is None:
+            continue
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            model = next((a for a in _members(model) if part in getattr(a, "model_fields", {})), None)
+            if model is None:
+                return ""
+        f = model.model_fields[part]
+        desc = f.description or ""
+        nxt = [a for a in _flatten(f.annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        model = nxt[0] if len(nxt) == 1 else (nxt or None) and _Union(nxt)
+    del get_args
+    return desc
+
+
+class _Union:
+    """Several models a field may hold (a discriminated union): look a name up in any of them."""
+
+    def __init__(self, models):
+        self.models = models
+
+    @property
+    def model_fields(self):
+        out = {}
+        for m in self.models:
+            out.update(m.model_fields)
+        return out
+
+
+def _members(model):
+    return getattr(model, "models", [])
+
+
+def _flatten(tp):
+    from typing import get_args
+
+    out, todo = [], [tp]
+    while todo:
+        t = todo.pop()
+        args = get_args(t)
+        if args:
+            todo += list(args)
+        else:
+            out.append(t)
+    return out
+
+
+def fmt_plain(v):
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def field_errors(err, model=None) -> list[str]:
+    """A pydantic ValidationError as "field.path: what is expected（you wrote …）; the field's help" lines."""
+    out = []
+    for e in err.errors():
+        loc = tuple(p for p in e["loc"] if not str(p).startswith(("function-after", "function-wrap")))
+        path = ".".join(str(p) for p in loc) or "(根)"
+        typ = e["type"]
+        if typ == "value_error":
+            out.append(f"{path}: {e['msg'].removeprefix('Value error, ')}")
+            continue
+        ctx = {k: (" / ".join(v.replace("'", "").replace(" or ", ", ").split(", ")) if isinstance(v, str)
+                   else fmt_plain(v)) for k, v in (e.get("ctx") or {}).items()}
+        try:
+            what = _EXPECTED[typ].format(**ctx) if typ in _EXPECTED else e["msg"]
+        except (KeyError, IndexError):
+            what = e["msg"]
+        got = e.get("input")
+        wrote = f"（现在写的是「{got}」）" if isinstance(got, (str, int, float)) and typ != "missing" and len(str(got)) <= 30 else ""
+        hint = _hint(model, loc) if model is not None and not out else ""  # the first error carries the help
+        out.append(f"{path}: {what}{wrote}" + (f"（{hint}）" if hint else ""))
+    return out
 
 
 _LINE_BREAKS = {ord(c): "⏎" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}  # what str.splitlines splits on
@@ -83,23 +166,3 @@ _LINE_BREAKS = {ord(c): "⏎" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029
 def one_line(s: str) -> str:
     """A message as one line: every line break (\\n, \\r, \\x1e, U+2028…) shown as ⏎."""
     return s.translate(_LINE_BREAKS)
-
-
-_flat = one_line
-
-
-def field_errors(err) -> list[str]:
-    """A pydantic ValidationError as "field.path: what is wrong" lines (one line each)."""
-    out = []
-    for e in err.errors():
-        loc = ".".join(_flat(str(p)) for p in e["loc"] if not str(p).startswith("function-after")) or "(根)"
-        zh = _ZH.get(e["type"])
-        if zh is not None:
-            try:
-                msg = zh.format(**{k: v for k, v in (e.get("ctx") or {}).items()})
-            except (KeyError, IndexError):
-                msg = e["msg"]
-        else:
-            msg = e["msg"].removeprefix("Value error, ")
-        out.append(f"{loc}: {_flat(msg)}")
-    return out

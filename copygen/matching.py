@@ -38,7 +38,13 @@ class Doc:
         self.paragraph_mode = paragraphs
         self._chars: dict[str, frozenset[str]] = {}
         self._prefilter = prefilter
-        self._masks: dict[str, int] = {}
+        self._masks: dict[str, tuple[int, frozenset[str], list[tuple[int, str]]]] = {}
+        # bits of every matcher part a needle of which occurs in its view (all views, one pass each)
+        self.mask = -1
+        if prefilter is not None:
+            self.mask = 0
+            for view in prefilter.entries:
+                self.mask |= self.scan(view)[0]
 
     def view(self, name: str) -> str:
         return self.norm if name == "norm" else self.text.raw if name == "raw" else self.text.squeezed_text
@@ -46,12 +52,15 @@ class Doc:
     def possible(self, bit: int, view: str) -> bool:
         """Whether a needle of the matcher part with this ``bit`` occurs in the view (one
         automaton pass per view and draft, on first question).  Bit 0: no needles, always."""
-        if not bit or self._prefilter is None:
-            return True
-        m = self._masks.get(view)
-        if m is None:
-            m = self._masks[view] = self._prefilter.scan(view, self.view(view))
-        return bool(m & bit)
+        return not bit or bool(self.mask & bit)
+
+    def scan(self, view: str) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+        """The prefilter's pass over a view: (bits of matchers that can match, the needles
+        present, every needle occurrence as (end index, needle))."""
+        got = self._masks.get(view)
+        if got is None:
+            got = self._masks[view] = self._prefilter.scan(view, self.view(view), self.chars(view))  # type: ignore[union-attr]
+        return got
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -85,7 +94,13 @@ class Doc:
         """The set of characters of one view (what gates are checked against)."""
         got = self._chars.get(view)
         if got is None:
-            got = self._chars[view] = frozenset(self.view(view))
+            if view == "raw":
+                got = self.text.raw_chars
+            elif view == "norm" and self.text.norm_chars is not None:
+                got = self.text.norm_chars
+            else:
+                got = frozenset(self.view(view))
+            self._chars[view] = got
         return got
 
     @cached_property
@@ -201,6 +216,13 @@ class Matcher:
     needles: frozenset[str] | None = None
     bit: int = 0
     tbit: int = 0
+    term_set: frozenset[str] = frozenset()
+    multi_char: bool = False  # every term has 2+ characters (the automaton records their positions)
+    rneedles: tuple = ()  # each regex's own needles (None: unknown)
+    _plans: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_plans": {}}
 
     @classmethod
     def build(cls, p: "Patterns", ctx: Context) -> "Matcher":
@@ -222,33 +244,48 @@ class Matcher:
         probe = LazyRe("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
         gate = gt.union(([gt.terms_gate(terms)] if terms else []) + [gt.regex_gate(r.pattern) for r in regexes])
         needles: set[str] | None = set(terms)
-        for r in regexes:
-            n = gt.regex_needles(r.pattern)
+        rneedles = tuple(gt.regex_needles(r.pattern) for r in regexes)
+        for n in rneedles:
             needles = needles | n if (n is not None and needles is not None) else None
         if needles is not None and (not needles or "" in needles):
             needles = None
         return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None,
-                   frozenset(needles) if needles is not None else None)
+                   frozenset(needles) if needles is not None else None, term_set=frozenset(terms), rneedles=rneedles,
+                   multi_char=all(len(t) > 1 for t in terms))
 
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.regexes) or bool(self.tokens)
 
+    @property
+    def need(self) -> int:
+        """Bits one of which a draft's prefilter mask must have for this matcher to find
+        anything (0: it is not wholly prefiltered)."""
+        if (self.terms is not None or self.regexes) and not self.bit:
+            return 0
+        if self.tokens and not self.tbit:
+            return 0
+        return self.bit | self.tbit
+
     def _gated(self, doc: Doc) -> bool:
         """True when no term/regex match is possible in this draft."""
-        if self.bit and not doc.possible(self.bit, self.view):
+        if self.bit and not doc.mask & self.bit:
             return True
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        spans = [] if (self.terms is None and not self.regexes) or self._gated(doc) else \
-            [span for span, _ in self.matches(doc)]
+        if (self.terms is None and not self.regexes) or self._gated(doc):
+            spans = []
+        elif self.bit and not self.regexes and doc._prefilter is not None and self.multi_char:
+            spans = self._term_spans(doc)
+        else:
+            spans = [span for span, _ in self.matches(doc)]
         if self.token_probe is not None and self._tokens_possible(doc):
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
         return sorted(set(spans)) if len(spans) > 1 else spans
 
     def _tokens_possible(self, doc: Doc) -> bool:
         if self.tbit:  # a token word occurs in norm exactly when the automaton finds it there
-            return doc.possible(self.tbit, "norm")
+            return bool(doc.mask & self.tbit)
         if self.token_gate is not None and self.token_gate.isdisjoint(doc.chars("norm")):
             return False
         return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]
@@ -257,46 +294,118 @@ class Matcher:
         """Term and regex matches with their spans in normalised coordinates."""
         if self._gated(doc):
             return
+        plan = self._plan(doc)
         if self.view == "squeezed":
             idx = None
-            for m in self._search(doc.text.squeezed_text):
+            for m in self._search(doc.text.squeezed_text, plan):
                 if idx is None:
                     idx = doc.text.squeezed[1]
                 yield (idx[m.start()], idx[m.end() - 1] + 1), m
         elif self.view == "raw":
-            for m in self._search(doc.text.raw):
+            for m in self._search(doc.text.raw, plan):
                 yield doc.text.from_raw(*m.span()), m
         else:
-            for m in self._search(doc.norm):
+            for m in self._search(doc.norm, plan):
                 yield m.span(), m
 
-    def _search(self, s: str) -> Iterable[re.Match]:
-        if self.combined is not None:
-            for m in self.combined.finditer(s):
+    def _term_spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """What the terms alternation finds (leftmost, longest first, non-overlapping), read off
+        the prefilter's needle occurrences instead of running it; in normalised coordinates."""
+        terms = self.term_set
+        cand = sorted((end - len(t) + 1, -len(t)) for end, t in doc.scan(self.view)[2] if t in terms)
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for a, neg in cand:
+            if a >= pos:
+                pos = a - neg
+                out.append((a, pos))
+        if self.view == "squeezed" and out:
+            idx = doc.text.squeezed[1]
+            return [(idx[a], idx[b - 1] + 1) for a, b in out]
+        if self.view == "raw":
+            return [doc.text.from_raw(a, b) for a, b in out]
+        return out
+
+    def _plan(self, doc: Doc) -> tuple:
+        """(terms, regexes, combined, emulate) for this draft.  With the prefilter: the terms
+        pattern only when a term is present, only the regexes whose needles are present, and
+        ``emulate`` when every such alternative needs a needle (so none can match empty): the
+        combined alternation is then read off the alternatives' own scans (``_alternation``)
+        instead of compiling a regex for each subset.  An alternative that cannot match
+        anywhere never wins a position, so the matches are exactly the full scan's."""
+        if not self.bit or doc._prefilter is None:
+            return self.terms, self.regexes, self.combined, False
+        present = doc.scan(self.view)[1]
+        key = (self.terms is not None and not self.term_set.isdisjoint(present),
+               tuple(i for i, n in enumerate(self.rneedles) if n is None or not n.isdisjoint(present)))
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) > 4096:
+                self._plans.clear()
+            terms = self.terms if key[0] else None
+            regexes = [self.regexes[i] for i in key[1]]
+            emulate = self.combined is not None and all(self.rneedles[i] is not None for i in key[1])
+            plan = self._plans[key] = (terms, regexes, self.combined, emulate)
+        return plan
+
+    @staticmethod
+    def _search(s: str, plan: tuple) -> Iterable[re.Match]:
+        terms, regexes, combined, emulate = plan
+        if emulate:
+            alts = ([terms] if terms is not None else []) + regexes
+            if len(alts) == 1:
+                yield from alts[0].finditer(s)
+            elif alts:
+                yield from _alternation(s, [a.compiled for a in alts])
+            return
+        if combined is not None:
+            for m in combined.finditer(s):
                 if m.end() > m.start():
                     yield m
             return
-        if self.terms is not None:
-            yield from self.terms.finditer(s)
-        for r in self.regexes:
+        if terms is not None:
+            yield from terms.finditer(s)
+        for r in regexes:
             for m in r.finditer(s):
                 if m.end() > m.start():
                     yield m
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
         if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
-            return not self._gated(doc) and self.combined.search(doc.norm) is not None
+            if self._gated(doc):
+                return False
+            return next(iter(self._search(doc.norm, self._plan(doc))), None) is not None
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True
         return False
 
 
+def _alternation(s: str, alts: list[re.Pattern]) -> Iterable[re.Match]:
+    """What ``(?:A)|(?:B)|…`` ``.finditer(s)`` yields, from each alternative's own search, for
+    alternatives that never match empty and have no groups: the leftmost start wins, and at one
+    start the first alternative in order; the scan goes on from the end of the match."""
+    nxt = [a.search(s) for a in alts]
+    while True:
+        best = None
+        for m in nxt:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m  # strict <: at equal starts the earlier alternative wins
+        if best is None:
+            return
+        yield best
+        end = best.end()
+        for i, m in enumerate(nxt):
+            if m is not None and m.start() < end:
+                nxt[i] = alts[i].search(s, end)
+
+
 class Prefilter:
     """Every needle of every matcher of a checker in one Aho-Corasick automaton per view
     (pyahocorasick): one pass over a draft's view gives the bits of the matchers that can
-    match; the others answer "nothing" without running a regex.  Pickles as its needles;
-    the automata are built on first use."""
+    match; the others answer "nothing" without running a regex.  One-character needles are
+    looked up in the draft's character set instead (they would flood the automaton's output).
+    Pickles as its needles; the automata are built on first use."""
 
     def __init__(self, matchers: Iterable["Matcher"]):
         self.entries: dict[str, dict[str, int]] = {}
@@ -314,13 +423,19 @@ class Prefilter:
                 table = self.entries.setdefault("norm", {})
                 for s in m.tokens:
                     table[s] = table.get(s, 0) | m.tbit
+        self._split()
+
+    def _split(self) -> None:
         self._automata: dict[str, object] = {}
+        self._single = {v: {s: b for s, b in e.items() if len(s) == 1} for v, e in self.entries.items()}
+        self._single_keys = {v: frozenset(e) for v, e in self._single.items()}
 
     def __getstate__(self) -> dict:
         return {"entries": self.entries}
 
     def __setstate__(self, state: dict) -> None:
-        self.entries, self._automata = state["entries"], {}
+        self.entries = state["entries"]
+        self._split()
 
     def _automaton(self, view: str):
         a = self._automata.get(view)
@@ -329,19 +444,30 @@ class Prefilter:
 
             a = ahocorasick.Automaton()
             for s, bits in self.entries.get(view, {}).items():
-                a.add_word(s, bits)
+                if len(s) > 1:
+                    a.add_word(s, (bits, s))
             if len(a):
                 a.make_automaton()
             self._automata[view] = a
         return a
 
-    def scan(self, view: str, text: str) -> int:
+    def scan(self, view: str, text: str, chars: frozenset[str]) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+        """(bits, needles present, occurrences of the multi-character needles) for one view;
+        ``chars`` is the set of the text's characters."""
         a = self._automaton(view)
         mask = 0
+        occ: list[tuple[int, str]] = []
         if len(a):
-            for _, bits in a.iter(text):
+            for end, (bits, s) in a.iter(text):
                 mask |= bits
-        return mask
+                occ.append((end, s))
+        singles = chars & self._single_keys.get(view, frozenset())
+        if singles:
+            table = self._single[view]
+            for c in singles:
+                mask |= table[c]
+            return mask, frozenset(s for _, s in occ) | singles, occ
+        return mask, frozenset(s for _, s in occ), occ
 
 
 def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

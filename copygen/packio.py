@@ -33,7 +33,7 @@ from .errors import InputError, field_errors
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 Target = Literal["group", "private", "moments", "poster"]
-Trigger = Literal["on_join", "on_add", "on_task_done", "after_end"]
+Trigger = Literal["on_join", "on_add", "on_task_done", "on_goal", "on_invite", "after_end"]
 PACK_FILES = ("pack.json", "messages.jsonl")
 
 

@@ -21,7 +21,9 @@ class _Fail(click.ClickException):
     exit_code = Exit.USAGE
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"copygen: {self.format_message()}", err=True)
+        from .errors import one_line  # the promise: exactly one line, whatever the message holds
+
+        click.echo(f"copygen: {one_line(self.format_message())}", err=True)
 
 
 class _Group(click.Group):

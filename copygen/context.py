@@ -752,7 +752,8 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                       if "打卡" in m["condition"] else
                       ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
                        "满足条件的我会私聊你怎么领", "有疑问随时@我"]),
-        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "开抢前我会再提醒一次", "每人只算第一条回复"],
+        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "每人只算第一条回复", "手快有，手慢无",
+                  "抢到的我会私聊你怎么领", "没抢到的别急，以后还有"],
     }[kind]
     if kind == "flash":
         at = hhmm_phrase(m["flash_time"])
@@ -780,7 +781,8 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
             "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
                            f"离每人{lure['each']}又近一步"],
-            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送", f"坚持下来就有{lure['phrase']}"],
+            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送",
+                          f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"满足条件就有{lure['phrase']}"],
             "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份", f"{m['flash_at']}开抢"],
         }[kind]
         fact = f"{_rotate(short, k)}。" + fact
@@ -792,7 +794,9 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     elif lure["claim"]["method"] == "online":
         scene = f"我这边都准备好了，{lure['delivery']}"
     title = "福利进度（今天截止）" if day["is_deadline"] else "福利进度"
-    return {"fact": fact, "help": _rotate(help_lines, k), "deadline_line": deadline_line, "countdown": countdown,
+    # the last day never says "a few days to go": it says what happens to those who made it
+    help_line = help_lines[3] if day["is_deadline"] else _rotate(help_lines, k)
+    return {"fact": fact, "help": help_line, "deadline_line": deadline_line, "countdown": countdown,
             "ask": ask, "title": title, "scene": scene, "greet": greet}
 
 
@@ -833,7 +837,8 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
     offer = (f"以后{rest}，" if rest else "") + f"{b['sells']}的事也可以直接问我。"
     return {
         "offer": offer,
-        "asks": ["问问东西和价格", "看看最近有什么活动", "先随便看看"],
+        "asks": [{"course": "问问课程和价格", "service": "问问服务和价格"}.get(base["lure"]["type"], "问问东西和价格"),
+                 "看看最近有什么活动", "先随便看看"],
         "steps": [f"问{b['sells']}的事，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
                   "不方便打字就发语音，我看到都会回"],
     }

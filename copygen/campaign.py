@@ -221,6 +221,7 @@ class Topic(_Model):
     )
     answer: str = Field("", max_length=40, description="猜谜、小游戏的答案（揭晓时用），如「elephant（大象）」")
     clue: str = Field("", max_length=40, description="给玩家的提示，如「e开头，8个字母」")
+    example: str = Field("", max_length=40, description="接龙的第一条示范（群主先写），如「北京外国语大学」")
 
     @model_validator(mode="after")
     def _vote_needs_options(self) -> "Topic":

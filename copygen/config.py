@@ -107,11 +107,13 @@ def _banned_module(words: tuple[str, ...]) -> rs.Module:
 
 
 @lru_cache(maxsize=4)
-def build_checker(cfg: Config = Config()) -> Checker:
-    """The checker for a config: loaded from the compiled-pack cache when its inputs are unchanged."""
+def build_checker(cfg: Config = Config(), reference: bool = False) -> Checker:
+    """The checker for a config: loaded from the compiled-pack cache when its inputs are unchanged.
+    ``reference=True``: built afresh, without the prefilter (every pattern runs on every draft),
+    the slow path the fast one is tested against."""
     packs = _pack_paths(cfg)
     key = _cache_key(cfg, packs)
-    cached = _load_cached(key)
+    cached = None if reference else _load_cached(key)
     if cached is not None:
         return cached
     modules = [(rs.load_module(p), p) for p in rs.module_files(rules_dir())]
@@ -119,8 +121,9 @@ def build_checker(cfg: Config = Config()) -> Checker:
     if cfg.lexicons.banned_words:
         modules.append((_banned_module(cfg.lexicons.banned_words), Path("<config>")))
     checker = Checker(modules, enable=cfg.enable, disable=cfg.disable, severity=dict(cfg.severity),
-                      lexicons=_lexicons(packs), words=cfg.lexicons.brand_words)
-    _store_cached(key, checker)
+                      lexicons=_lexicons(packs), words=cfg.lexicons.brand_words, prefilter=not reference)
+    if not reference:
+        _store_cached(key, checker)
     return checker
 
 

@@ -18,7 +18,7 @@ from . import kinds
 from . import lexicons as lx
 from . import rulespec as rs
 from .errors import InputError
-from .matching import Context, Doc, Hit
+from .matching import Context, Doc, Hit, Matcher, Prefilter
 from .report import Dimension, DraftReport, Finding
 from .resources import rules_dir
 from .tokenize import Segmenter
@@ -85,11 +85,13 @@ class CompiledRule:
         return self.run_kind(self.compiled, doc)
 
 
-def compile_rule(spec: rs.RuleSpec, module: rs.Module, lexicons: dict[str, list[str]], where: str) -> CompiledRule:
+def compile_rule(spec: rs.RuleSpec, module: rs.Module, lexicons: dict[str, list[str]], where: str,
+                 matchers: list[Matcher] | None = None) -> CompiledRule:
+    """One rule compiled; every ``Matcher`` its kind builds is added to ``matchers``."""
     k = kinds.get(spec.kind)
     if k is None:  # a Spec validated by a kind that has since been unregistered
         raise InputError(f"{where}: 未知的规则类型 {spec.kind}")
-    ctx = Context({**lexicons, **module.lexicons}, where)
+    ctx = Context({**lexicons, **module.lexicons}, where, matchers if matchers is not None else [])
     return CompiledRule(spec, module, frozenset(spec.kinds or module.applies_to), k.compile(spec, ctx), k.run)
 
 
@@ -99,18 +101,21 @@ class Checker:
     """Compiled rule modules and the tokenizer they share; ``check`` judges one draft.
 
     ``lexicons`` are the shared word lists (default: ``rules/lexicons/``); ``words`` are kept whole
-    by this checker's tokenizer only (brand names from a config).
+    by this checker's tokenizer only (brand names from a config).  ``prefilter=False`` runs every
+    pattern on every draft (the reference the prefiltered path is tested against).
     """
 
     def __init__(self, modules: list[tuple[rs.Module, Path]], enable: Iterable[str] = (),
                  disable: Iterable[str] = (), severity: dict[str, str] | None = None,
-                 lexicons: dict[str, list[str]] | None = None, words: Iterable[str] = ()):
+                 lexicons: dict[str, list[str]] | None = None, words: Iterable[str] = (),
+                 prefilter: bool = True):
         enable, disable = set(enable), set(disable)
         severity = severity or {}
         lexicons = shipped_lexicons() if lexicons is None else lexicons
         self.segmenter = Segmenter(words)
         self.modules = [m for m, _ in modules]
         self.rules: list[CompiledRule] = []
+        matchers: list[Matcher] = []
         seen: dict[str, Path] = {}
         for module, path in modules:
             for spec in module.rules:
@@ -123,7 +128,8 @@ class Checker:
                     continue
                 if spec.id in severity:
                     spec = spec.model_copy(update={"severity": severity[spec.id]})
-                self.rules.append(compile_rule(spec, module, lexicons, f"{path}:{spec.id}"))
+                self.rules.append(compile_rule(spec, module, lexicons, f"{path}:{spec.id}", matchers))
+        self.prefilter = Prefilter(matchers) if prefilter else None
         self._by_kind: dict[str, list[CompiledRule]] = {}
 
     def rules_for(self, kind: str) -> list[CompiledRule]:
@@ -142,7 +148,7 @@ class Checker:
     def check(self, raw: str, kind: str, draft_id: str = "-", paragraphs: str = "auto") -> DraftReport:
         """Judge one draft.  ``paragraphs``: ``auto`` reads density rules paragraph by paragraph in
         long texts (3+ paragraphs), ``always`` in any draft of 2+ paragraphs, ``never`` not at all."""
-        doc = Doc(raw, self.segmenter, paragraphs)
+        doc = Doc(raw, self.segmenter, paragraphs, self.prefilter)
         findings: list[Finding] = []
         scores: dict[str, list[float]] = {}
         bad: dict[str, int] = {}

@@ -102,3 +102,73 @@ def _charset(av) -> set[str] | None:
         else:
             return None
     return out if len(out) <= _MAX_CLASS else None
+
+
+# ------------------------------------------------------------------ needles --
+# A stronger gate: strings one of which every match must contain (a literal run, or the
+# alternatives of a group).  All needles of all patterns of a checker go into one Aho-Corasick
+# automaton per view (``prefilter``), so one pass over a draft tells which patterns can match.
+
+def regex_needles(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``pattern`` contains as a substring, or None."""
+    if "(?i" in pattern or "(?x" in pattern or "(?u" in pattern:
+        return None
+    try:
+        parsed = P.parse(pattern, 0)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    got = _nseq(list(parsed))
+    return frozenset(got) if got else None
+
+
+def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """The more selective of two needle sets: longer shortest string, then fewer strings."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    ka = (min(map(len, a)), -len(a))
+    kb = (min(map(len, b)), -len(b))
+    return a if ka >= kb else b
+
+
+def _nseq(items: list) -> set[str] | None:
+    """A concatenation: any mandatory element's needles will do; runs of literals join up."""
+    best: set[str] | None = None
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            best = _better(best, {"".join(run)})
+            run = []
+        if op is None:
+            break
+        best = _better(best, _nitem(op, av))
+    return best
+
+
+def _nitem(op, av) -> set[str] | None:
+    if op is C.IN:
+        return _charset(av)
+    if op is C.SUBPATTERN:
+        if av[1] & re.IGNORECASE:  # (?i:…)
+            return None
+        return _nseq(list(av[-1]))
+    if op is C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            g = _nseq(list(branch))
+            if not g:
+                return None
+            out |= g
+        return out
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        lo, _hi, sub = av
+        return _nseq(list(sub)) if lo >= 1 else None
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return _nseq(list(av))
+    return None  # ANY, NOT_LITERAL, categories, assertions, anchors, back-references: no needle

@@ -8,6 +8,7 @@ occurs in it (a token is always a piece of the draft).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,12 +30,28 @@ PARAGRAPHS_AUTO = 3  # drafts with this many paragraphs or more are long texts, 
 class Doc:
     """One draft as rules see it: raw, normalised, squeezed, tokens, sentences."""
 
-    def __init__(self, raw: str, segmenter: "Segmenter", paragraphs: str = "auto"):
+    def __init__(self, raw: str, segmenter: "Segmenter", paragraphs: str = "auto",
+                 prefilter: "Prefilter | None" = None):
         self.text = Text(raw)
         self.norm = self.text.norm
         self._segmenter = segmenter
         self.paragraph_mode = paragraphs
         self._chars: dict[str, frozenset[str]] = {}
+        self._prefilter = prefilter
+        self._masks: dict[str, int] = {}
+
+    def view(self, name: str) -> str:
+        return self.norm if name == "norm" else self.text.raw if name == "raw" else self.text.squeezed_text
+
+    def possible(self, bit: int, view: str) -> bool:
+        """Whether a needle of the matcher part with this ``bit`` occurs in the view (one
+        automaton pass per view and draft, on first question).  Bit 0: no needles, always."""
+        if not bit or self._prefilter is None:
+            return True
+        m = self._masks.get(view)
+        if m is None:
+            m = self._masks[view] = self._prefilter.scan(view, self.view(view))
+        return bool(m & bit)
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -68,8 +85,7 @@ class Doc:
         """The set of characters of one view (what gates are checked against)."""
         got = self._chars.get(view)
         if got is None:
-            s = self.norm if view == "norm" else self.text.raw if view == "raw" else self.text.squeezed_text
-            got = self._chars[view] = frozenset(s)
+            got = self._chars[view] = frozenset(self.view(view))
         return got
 
     @cached_property
@@ -83,11 +99,19 @@ class Doc:
             spans.append((start, len(self.norm)))
         return spans or [(0, 0)]
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        for s, e in self.sentences:
+        """The sentence holding ``pos`` (binary search: a long draft has many sentences)."""
+        i = bisect.bisect_right(self._sentence_starts, pos) - 1  # the only sentence that can hold pos
+        if i >= 0:
+            s, e = self.sentences[i]
             if s <= pos < e:
                 return s, e
-        return self.sentences[-1]
+        return self.sentences[-1]  # pos in no sentence (a run of punctuation): the last one, as ever
+
 
 
 @dataclass
@@ -109,9 +133,12 @@ class Context:
 
     lexicons: dict[str, list[str]]
     where: str
+    built: list["Matcher"] = field(default_factory=list, compare=False)  # for the checker's prefilter
 
     def matcher(self, p: "Patterns") -> "Matcher":
-        return Matcher.build(p, self)
+        m = Matcher.build(p, self)
+        self.built.append(m)
+        return m
 
     def words(self, items: list[str]) -> frozenset[str]:
         """Token words (``@lexicon`` expanded), normalised like the draft."""
@@ -169,6 +196,11 @@ class Matcher:
     # Characters one of which any term/regex match needs (``gate``); None: always scan.
     gate: frozenset[str] | None = None
     token_gate: frozenset[str] | None = None
+    # Strings one of which any term/regex match contains (None: unknown), and the bits the
+    # checker's ``Prefilter`` gives this matcher's view part and token part (0: not prefiltered).
+    needles: frozenset[str] | None = None
+    bit: int = 0
+    tbit: int = 0
 
     @classmethod
     def build(cls, p: "Patterns", ctx: Context) -> "Matcher":
@@ -189,13 +221,22 @@ class Matcher:
             combined = LazyRe("|".join(f"(?:{x})" for x in parts))
         probe = LazyRe("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
         gate = gt.union(([gt.terms_gate(terms)] if terms else []) + [gt.regex_gate(r.pattern) for r in regexes])
-        return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None)
+        needles: set[str] | None = set(terms)
+        for r in regexes:
+            n = gt.regex_needles(r.pattern)
+            needles = needles | n if (n is not None and needles is not None) else None
+        if needles is not None and (not needles or "" in needles):
+            needles = None
+        return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None,
+                   frozenset(needles) if needles is not None else None)
 
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.regexes) or bool(self.tokens)
 
     def _gated(self, doc: Doc) -> bool:
         """True when no term/regex match is possible in this draft."""
+        if self.bit and not doc.possible(self.bit, self.view):
+            return True
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
@@ -206,6 +247,8 @@ class Matcher:
         return sorted(set(spans)) if len(spans) > 1 else spans
 
     def _tokens_possible(self, doc: Doc) -> bool:
+        if self.tbit:  # a token word occurs in norm exactly when the automaton finds it there
+            return doc.possible(self.tbit, "norm")
         if self.token_gate is not None and self.token_gate.isdisjoint(doc.chars("norm")):
             return False
         return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]
@@ -249,6 +292,58 @@ class Matcher:
         return False
 
 
+class Prefilter:
+    """Every needle of every matcher of a checker in one Aho-Corasick automaton per view
+    (pyahocorasick): one pass over a draft's view gives the bits of the matchers that can
+    match; the others answer "nothing" without running a regex.  Pickles as its needles;
+    the automata are built on first use."""
+
+    def __init__(self, matchers: Iterable["Matcher"]):
+        self.entries: dict[str, dict[str, int]] = {}
+        n = 0
+        for m in matchers:
+            if (m.terms is not None or m.regexes) and m.needles is not None:
+                n += 1
+                m.bit = 1 << n
+                table = self.entries.setdefault(m.view, {})
+                for s in m.needles:
+                    table[s] = table.get(s, 0) | m.bit
+            if m.tokens and all(m.tokens):
+                n += 1
+                m.tbit = 1 << n
+                table = self.entries.setdefault("norm", {})
+                for s in m.tokens:
+                    table[s] = table.get(s, 0) | m.tbit
+        self._automata: dict[str, object] = {}
+
+    def __getstate__(self) -> dict:
+        return {"entries": self.entries}
+
+    def __setstate__(self, state: dict) -> None:
+        self.entries, self._automata = state["entries"], {}
+
+    def _automaton(self, view: str):
+        a = self._automata.get(view)
+        if a is None:
+            import ahocorasick
+
+            a = ahocorasick.Automaton()
+            for s, bits in self.entries.get(view, {}).items():
+                a.add_word(s, bits)
+            if len(a):
+                a.make_automaton()
+            self._automata[view] = a
+        return a
+
+    def scan(self, view: str, text: str) -> int:
+        a = self._automaton(view)
+        mask = 0
+        if len(a):
+            for _, bits in a.iter(text):
+                mask |= bits
+        return mask
+
+
 def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop spans inside an earlier, longer span (terms + tokens can find the same word twice)."""
     out: list[tuple[int, int]] = []
@@ -262,3 +357,58 @@ def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     a, b = span
     return any(x < b and a < y for x, y in others)
+
+
+def spans_inside(spans: list[tuple[int, int]], scopes: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each scope (sorted, not overlapping: sentences, paragraphs), the sorted ``spans`` lying
+    inside it; one pass over both lists instead of a scan of every span per scope."""
+    out: list[list[tuple[int, int]]] = []
+    i = 0
+    for s, e in scopes:
+        while i < len(spans) and spans[i][0] < s:
+            i += 1
+        inside = []
+        j = i
+        while j < len(spans) and spans[j][0] <= e:
+            if spans[j][1] <= e:
+                inside.append(spans[j])
+            j += 1
+        out.append(inside)
+    return out
+
+
+class SpanSet:
+    """Sorted spans for many queries against one draft: ``overlaps`` and ``any_within`` in
+    O(log n) each instead of a scan of every span (a long draft has thousands)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        # running maximum of ends: the furthest any span starting at or before index i reaches
+        self.reach: list[int] = []
+        far = -1
+        for _, b in self.spans:
+            far = max(far, b)
+            self.reach.append(far)
+        # for any_within: the smallest end among spans starting at or after index i
+        self.min_end: list[int] = [0] * len(self.spans)
+        low = None
+        for i in range(len(self.spans) - 1, -1, -1):
+            b = self.spans[i][1]
+            low = b if low is None or b < low else low
+            self.min_end[i] = low
+
+    def __bool__(self) -> bool:
+        return bool(self.spans)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        """Some span x, y with x < b and a < y (the same test as ``overlaps``)."""
+        a, b = span
+        i = bisect.bisect_left(self.starts, b) - 1  # spans starting before b: indices 0..i
+        return i >= 0 and self.reach[i] > a
+
+    def any_within(self, lo: int, hi: int) -> bool:
+        """Some span lying inside [lo, hi]: among spans starting at or after lo, the smallest end is
+        at most hi (a span starting after hi also ends after it)."""
+        i = bisect.bisect_left(self.starts, lo)
+        return i < len(self.spans) and self.min_end[i] <= hi

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from copygen import packspec as ps
 from copygen import rulespec as rs
 from copygen.engine import Checker
 from copygen.packrules import PackChecker
 from copygen.resources import rules_dir
+
+
+# Hypothesis profiles: `ci` (the default, quick and reproducible) runs in the suite; `long` is for the
+# benchmark run: HYPOTHESIS_PROFILE=long python -m pytest tests/test_fuzz.py
+settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("long", max_examples=3000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def all_modules() -> list[tuple[rs.Module, Path]]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..matching import Context, Doc, Hit, Matcher, Result, dedupe, overlaps
+from ..matching import Context, Doc, Hit, Matcher, Result, SpanSet, dedupe
 from ..rulespec import Patterns, RuleSpec
 
 
@@ -44,14 +44,15 @@ def run(c: Compiled, doc: Doc) -> Result:
     spec = c.spec
     hits = c.match.find(doc)
     if hits and c.exceptions:
-        exc = c.exceptions.find(doc)
-        hits = [h for h in hits if not overlaps(h, exc)]
+        exc = SpanSet(c.exceptions.find(doc))
+        hits = [h for h in hits if not exc.overlaps(h)]
     if hits and c.unless:
         if spec.unless_scope == "draft":
             if c.unless.any(doc):
                 hits = []
-        else:
-            hits = [h for h in hits if not c.unless.any(doc, doc.sentence_of(h[0]))]
+        else:  # the unless spans are found once, then looked up per hit's sentence
+            unless = SpanSet(c.unless.find(doc))
+            hits = [h for h in hits if not unless.any_within(*doc.sentence_of(h[0]))]
     hits = dedupe(hits)
     if spec.once:
         hits = hits[:1]

@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..matching import Context, Doc, Hit, Matcher, Result, dedupe
+from ..matching import Context, Doc, Hit, Matcher, Result, dedupe, spans_inside
 from ..rulespec import Patterns, RuleSpec, _M
 
 
@@ -60,29 +60,25 @@ def verdict(spec: Spec, value: float) -> tuple[bool, float]:
     return failing, (min(score, 49.0) if failing else max(score, 50.0))
 
 
-def _value(c: Compiled, doc: Doc, within: tuple[int, int] | None) -> float:
-    value = 0.0
-    for feat, m in c.features:
-        spans = dedupe(m.find(doc))
-        if within is not None:
-            spans = [(a, b) for a, b in spans if a >= within[0] and b <= within[1]]
-        value += feat.weight * min(len(spans), feat.cap)
+def _weigh(c: Compiled, counts: list[int], length: int) -> float:
+    value = sum(feat.weight * min(n, feat.cap) for (feat, _), n in zip(c.features, counts))
     if c.spec.per_chars:
-        length = len(doc.norm) if within is None else within[1] - within[0]
         value = value / max(1.0, length / c.spec.per_chars)
     return value
 
 
 def run(c: Compiled, doc: Doc) -> Result:
+    spans = [dedupe(m.find(doc)) for _, m in c.features]  # found once, counted per paragraph
     if c.spec.per_chars and doc.per_paragraph:
         hits, scores = [], []
-        for a, b in doc.paragraphs:
-            value = _value(c, doc, (a, b))
+        per_feature = [spans_inside(s, doc.paragraphs) for s in spans]
+        for i, (a, b) in enumerate(doc.paragraphs):
+            value = _weigh(c, [len(inside[i]) for inside in per_feature], b - a)
             failing, score = verdict(c.spec, value)
             scores.append(score)
             if failing:
                 hits.append(Hit(a, a, subst={"value": f"{value:.1f}"}))
         return hits, min(scores)
-    value = _value(c, doc, None)
+    value = _weigh(c, [len(s) for s in spans], len(doc.norm))
     failing, score = verdict(c.spec, value)
     return ([Hit(0, 0, subst={"value": f"{value:.1f}"})] if failing else []), score

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..matching import Context, Doc, Hit, Matcher, Result, dedupe
+from ..matching import Context, Doc, Hit, Matcher, Result, dedupe, spans_inside
 from ..rulespec import Patterns, RuleSpec, _M
 
 
@@ -60,8 +60,7 @@ def run(c: Compiled, doc: Doc) -> Result:
     scopes = [(0, len(doc.norm))] if spec.scope == "draft" else doc.sentences
     hits: list[Hit] = []
     best = 0
-    for s, e in scopes:
-        inside = [(a, b) for a, b in spans if a >= s and b <= e]
+    for (s, e), inside in zip(scopes, spans_inside(spans, scopes)):
         n = len({doc.norm[a:b] for a, b in inside}) if spec.distinct else len(inside)
         best = max(best, n)
         if spec.min is not None and n < spec.min and spec.scope == "draft":

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..matching import Context, Doc, Hit, Matcher, Result, dedupe, overlaps
+from ..matching import Context, Doc, Hit, Matcher, Result, SpanSet, dedupe
 from ..rulespec import Patterns, RuleSpec
 from ..textnorm import normalise, squeeze
 
@@ -38,8 +38,8 @@ def compile(spec: Spec, ctx: Context) -> Compiled:
 def run(c: Compiled, doc: Doc) -> Result:
     spans = c.match.find(doc)
     if spans and c.exceptions:
-        exc = c.exceptions.find(doc)
-        spans = [h for h in spans if not overlaps(h, exc)]
+        exc = SpanSet(c.exceptions.find(doc))
+        spans = [h for h in spans if not exc.overlaps(h)]
     out = []
     for a, b in dedupe(spans):
         good = c.swap.get(doc.norm[a:b]) or c.swap.get(squeeze(doc.norm[a:b])) or ""

@@ -20,6 +20,11 @@ from .errors import InputError, field_errors, read_data
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+def _short(n: int):
+    """A non-empty string of at most n characters (a Field(max_length) beside NonEmpty would be ignored)."""
+    return Annotated[str, Field(min_length=1, max_length=n)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
@@ -39,13 +44,29 @@ class Brand(_Model):
 
 
 class Audience(_Model):
-    who: NonEmpty = Field(description="目标人群，如「附近宝妈」「考研学生」")
+    who: NonEmpty = Field(description="目标人群（给自己看的描述，不会原样写进文案），如「附近宝妈」「考研学生」")
+    identity: str = Field(
+        "", max_length=20,
+        description="群友的身份，会写进欢迎语「群里都是……」，如「小区里带娃的宝妈」；可留空",
+    )
     needs: list[NonEmpty] = Field(min_length=1, description="他们的需求或痛点，至少一条")
+
+
+HHMM = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
 
 class Service(_Model):
     what: NonEmpty = Field(description="群里提供的服务，如「真题直播」「当天特价」")
     when: NonEmpty = Field(description="什么时候，如「每周三晚8点」「每天早上」")
+    time: HHMM | None = Field(None, description="几点开始（HH:MM），如 \"20:00\"；填了以后别的消息会避开这个时间")
+    recurring: bool = Field(True, description="是否每天/每周都有；一次性的活动写 false 并填 day")
+    day: int | None = Field(None, ge=1, le=60, description="一次性活动在活动第几天，如 3")
+
+    @model_validator(mode="after")
+    def _one_off_has_day(self) -> "Service":
+        if not self.recurring and self.day is None:
+            raise ValueError("一次性的服务（recurring: false）需要写 day：活动第几天，如 day: 3")
+        return self
 
 
 GroupType = Literal["lead", "fan", "flash"]
@@ -83,15 +104,62 @@ class ThresholdMechanic(_Model):
     condition: NonEmpty = Field(description="达成条件，如「连续打卡7天」「群内下单满59元」")
 
 
+class FlashMechanic(_Model):
+    kind: Literal["flash"] = "flash"
+    quota: int = Field(ge=1, le=10000, description="限量几份，先到先得，如 50")
+    day: int = Field(1, ge=1, le=60, description="活动第几天开抢")
+    time: HHMM = Field("20:00", description="几点开抢（HH:MM）")
+    reply: _short(6) = Field("抢", description="群里回复什么算报名，如「抢」「要」")
+
+
 Mechanic = Annotated[
-    Union[InviteMechanic, GroupGoalMechanic, ThresholdMechanic], Field(discriminator="kind")
+    Union[InviteMechanic, GroupGoalMechanic, ThresholdMechanic, FlashMechanic], Field(discriminator="kind")
 ]
+
+LureType = Literal["goods", "coupon", "service", "course", "digital"]
+ClaimMethod = Literal["ship", "pickup", "in_store", "booking", "online"]
+
+
+class Claim(_Model):
+    """How a winner actually gets the lure: where, when, how long it is valid, who may claim."""
+
+    method: ClaimMethod | None = Field(
+        None,
+        description="怎么兑现：ship 寄到家 / pickup 到店自提 / in_store 到店核销使用 / booking 约时间（上门、上课）/ "
+        "online 线上发（链接、电子版）；不填按诱饵类型推断",
+    )
+    where: str = Field("", max_length=40, description="到哪里领或用，如「幸福里店收银台」「学府路校区或线上」")
+    hours: str = Field("", max_length=30, description="营业或可约时间，如「每天9:00-21:00」")
+    valid_days: int | None = Field(None, ge=1, le=366, description="领到后几天内有效，如 30")
+    valid_until: dt.date | None = Field(None, description="有效期到哪天（YYYY-MM-DD）")
+    limit_per_person: int | None = Field(None, ge=1, le=100, description="每人限领几份，如 1")
+    stock: int | None = Field(None, ge=1, le=1000000, description="一共多少份，如 300")
+    eligible: str = Field("", max_length=40, description="谁能领，如「没办过卡的新朋友」；可留空")
+    not_reached: str = Field("", max_length=60, description="没达成时怎么办，如「没凑满也送一张5元券」；可留空")
+
+
+# How a lure's type is guessed when the file does not say (the first match wins).
+_TYPE_HINTS: tuple[tuple[LureType, tuple[str, ...]], ...] = (
+    ("coupon", ("券", "代金", "红包", "折扣卡")),
+    ("course", ("课", "讲", "训练营")),
+    ("digital", ("电子版", "PDF", "pdf", "资料", "模板", "网盘", "课件")),
+    ("service", ("体验卡", "清洗", "保洁", "理发", "剪发", "洗剪吹", "护理", "按摩", "美甲", "上门", "维修", "检测")),
+)
+_SERVICE_UNITS = ("次", "天", "周", "个月", "月", "小时", "分钟")
+_CLAIM_BY_TYPE: dict[str, str] = {
+    "goods": "ship", "coupon": "online", "service": "booking", "course": "booking", "digital": "online",
+}
 
 
 class Lure(_Model):
     item: NonEmpty = Field(description="诱饵是什么，如「车厘子」「《考研英语高频词》电子版」")
+    type: LureType | None = Field(
+        None,
+        description="诱饵类型：goods 实物 / coupon 券 / service 服务（一次或几次）/ course 体验课、课程 / "
+        "digital 电子资料；不填按诱饵名推断",
+    )
     quantity: float = Field(1, gt=0, le=100000, description="数量，如 500")
-    unit: NonEmpty = Field("份", max_length=8, description="单位，如 g、斤、盒、片、份")
+    unit: _short(8) = Field("份", description="单位，如 g、斤、盒、片、份")
     value_yuan: float | None = Field(None, ge=0, le=50000, description="价值（元）；可留空")
     relation: NonEmpty = Field(description="诱饵和主营产品的关系，如「店里当季主推的智利车厘子」")
     mechanic: Mechanic = Field(default_factory=InviteMechanic, description="领取方式")
@@ -101,6 +169,23 @@ class Lure(_Model):
     proof: list[NonEmpty] = Field(
         default_factory=list, description="让人相信的事实，如「顺丰冷链」「坏果包赔」「领取记录群内可查」"
     )
+    claim: Claim = Field(default_factory=Claim, description="怎么领、在哪领、有效期、每人限领、库存")
+
+    @property
+    def kind(self) -> LureType:
+        """The lure's type as written, or guessed from its name and unit."""
+        if self.type:
+            return self.type
+        for kind, hints in _TYPE_HINTS:
+            if any(h in self.item for h in hints) or (kind == "coupon" and self.unit == "张" and "券" in self.item):
+                return kind
+        if self.unit in _SERVICE_UNITS:
+            return "service"
+        return "goods"
+
+    @property
+    def claim_method(self) -> str:
+        return self.claim.method or _CLAIM_BY_TYPE[self.kind]
 
     @field_validator("quantity")
     @classmethod
@@ -130,6 +215,8 @@ class Topic(_Model):
     form: TopicForm | None = Field(
         None, description="形式：question 提问 / vote 投票 / relay 接龙 / photo 晒图 / game 小游戏 / story 故事；不填自动轮换"
     )
+    answer: str = Field("", max_length=40, description="猜谜、小游戏的答案（揭晓时用），如「elephant（大象）」")
+    clue: str = Field("", max_length=40, description="给玩家的提示，如「e开头，8个字母」")
 
     @model_validator(mode="after")
     def _vote_needs_options(self) -> "Topic":
@@ -164,11 +251,53 @@ class Segments(_Model):
     lapsed_60: Offer = Field(default_factory=Offer, description="60天及以上没互动")
 
 
+EmojiLevel = Literal["none", "few", "many"]
+
+
 class Voice(_Model):
-    persona: NonEmpty = Field("店主", max_length=12, description="以谁的身份说话，如「宝妈」「学姐」「店主」")
-    name: NonEmpty = Field("小助手", max_length=12, description="运营者的称呼，如「小林」")
-    address: NonEmpty = Field("大家", max_length=8, description="对群友的称呼，如「姐妹们」「宝子们」「同学们」")
-    emoji: bool = Field(True, description="是否使用表情")
+    persona: _short(12) = Field("店主", description="以谁的身份说话，如「宝妈」「学姐」「店主」")
+    name: _short(12) = Field("小助手", description="运营者的称呼，如「小林」")
+    intro: str = Field(
+        "", max_length=60, description="一句自我介绍（第一次出场时用），如「我是林姐，在幸福里开了8年水果店」；可留空",
+    )
+    address: _short(8) = Field("大家", description="对群友的称呼，如「姐妹们」「宝子们」「同学们」")
+    emoji: bool | EmojiLevel = Field(
+        True, description="表情多少：none 不用 / few 少量 / many 多一些（true 等于 many，false 等于 none）"
+    )
+    trade_emoji: str | None = Field(
+        None, max_length=8, description="代表你这一行的表情，如 \"🧋\"；不填按行业选，写空字符串表示不用"
+    )
+
+    @property
+    def emoji_level(self) -> str:
+        if isinstance(self.emoji, bool):
+            return "many" if self.emoji else "none"
+        return self.emoji
+
+
+PackKind = Literal[
+    "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.progress", "lure.fulfilment",
+    "welcome.group", "welcome.private", "rules", "topic", "closing",
+    "wakeup.active", "wakeup.lurker", "wakeup.dealhunter", "recall.light", "recall.deep",
+]
+Target = Literal["group", "private", "moments", "poster"]
+
+
+class PackControls(_Model):
+    """What the pack contains and when things go out."""
+
+    skip: list[PackKind] = Field(default_factory=list, description="不要生成的文案类型，如 [wakeup.lurker, recall.deep]")
+    targets: list[Target] = Field(
+        default_factory=lambda: ["group", "private", "moments", "poster"], min_length=1,
+        description="要哪些渠道的文案：group 群内 / private 私聊 / moments 朋友圈 / poster 海报",
+    )
+    nudge_cap: int = Field(1, ge=0, le=3, description="每天最多几条进度播报（0 表示不播报）")
+    times: dict[PackKind, HHMM] = Field(
+        default_factory=dict, description="改某类文案的发送时间，如 {topic: \"20:30\", lure.nudge: \"12:00\"}"
+    )
+    quiet_hours: tuple[HHMM, HHMM] = Field(
+        ("22:00", "08:00"), description="免打扰时段 [开始, 结束]，这段时间不安排群发"
+    )
 
 
 class Closing(_Model):
@@ -194,6 +323,8 @@ class Campaign(_Model):
     segments: Segments = Field(default_factory=Segments)
     voice: Voice = Field(default_factory=Voice)
     closing: Closing
+    occasion: str = Field("", max_length=10, description="节日或时节，如「开学」「国庆」「母亲节」；文案会顺带提一句")
+    pack: PackControls = Field(default_factory=PackControls, description="生成哪些文案、什么时候发")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Campaign":
@@ -201,8 +332,27 @@ class Campaign(_Model):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"渠道编号重复：{', '.join(dupes)}")
-        if self.lure.deadline and self.group.start_date and self.lure.deadline < self.group.start_date:
-            raise ValueError("lure.deadline 早于 group.start_date")
+        g, lure = self.group, self.lure
+        if lure.deadline and not g.start_date:
+            raise ValueError("lure.deadline: 写了截止日期就要写开群日期 group.start_date，如 start_date: 2026-12-03")
+        if lure.deadline and g.start_date:
+            last = g.start_date + dt.timedelta(days=g.duration_days - 1)
+            if lure.deadline < g.start_date:
+                raise ValueError(f"lure.deadline: 截止日期 {lure.deadline} 早于开群日期 group.start_date {g.start_date}")
+            if lure.deadline > last and g.type != "fan":
+                raise ValueError(
+                    f"lure.deadline: 截止日期 {lure.deadline} 在群解散之后（群开 {g.duration_days} 天，最后一天是 {last}）；"
+                    "请改到最后一天或之前")
+        if lure.claim.valid_until and g.start_date and lure.claim.valid_until < g.start_date:
+            raise ValueError(f"lure.claim.valid_until: 有效期 {lure.claim.valid_until} 早于开群日期 {g.start_date}")
+        for i, s in enumerate(g.services):
+            if s.day is not None and s.day > g.duration_days:
+                raise ValueError(f"group.services.{i}.day: 第{s.day}天超出了活动天数 duration_days={g.duration_days}")
+        m = lure.mechanic
+        if m.kind == "flash" and m.day > g.duration_days:
+            raise ValueError(f"lure.mechanic.day: 第{m.day}天开抢超出了活动天数 duration_days={g.duration_days}")
+        if m.kind == "flash" and lure.claim.stock and lure.claim.stock != m.quota:
+            raise ValueError("lure.claim.stock 和 lure.mechanic.quota 不一致：限量多少份只写一处就好")
         return self
 
 
@@ -213,8 +363,9 @@ def parse_campaign(data: object, source: str = "<campaign>") -> Campaign:
     try:
         return Campaign.model_validate(data)
     except ValidationError as err:
-        listing = "\n".join(f"  {line}" for line in field_errors(err))
-        raise InputError(f"{source}: 活动文件有 {err.error_count()} 处错误\n{listing}") from None
+        lines = field_errors(err, Campaign)
+        more = f"；另外 {len(lines) - 1} 处：{'；'.join(lines[1:])}" if len(lines) > 1 else ""
+        raise InputError(f"{source}: {lines[0]}{more}") from None
 
 
 def load_campaign(path: str | Path) -> Campaign:

@@ -25,6 +25,22 @@ class _Fail(click.ClickException):
 
 
 class _Group(click.Group):
+    """Commands that live in their own modules are imported only when run or listed (click's
+    LazyGroup pattern), so `copygen check` does not pay for loading the bot exporters."""
+
+    lazy = {"export": "copygen.bots.cli:export_cmd", "send": "copygen.bots.sendcli:send_cmd"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str):  # noqa: ANN201
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
     def invoke(self, ctx: click.Context):  # noqa: ANN201
         try:
             return super().invoke(ctx)
@@ -323,10 +339,8 @@ def schema(what: str) -> None:
 
 
 # ------------------------------------------------------------ export / send --
-# Feeding bots lives in copygen/bots/ (export payloads, scheduled sending with a journal).
-from .bots.cli import register as _register_bots  # noqa: E402
-
-_register_bots(cli)
+# Feeding bots lives in copygen/bots/ (export payloads, scheduled sending with a journal),
+# registered lazily in _Group.lazy.
 
 
 def main() -> None:

@@ -1,16 +1,24 @@
 """Campaign → render context: every derived phrase a template may need.
 
-Templates never compute: dates, group names, quantities, task phrases and
-joined lists are worked out here once, in plain dicts of strings, ints, bools
-and lists, so that templates stay readable copy with a few slots.
+Templates never compute: dates, group names, quantities, the wording that depends on
+what is given away (goods are sent, coupons are redeemed, services are booked), the
+timeline (which day is the last, what "截止" means on a given day) and the seeded
+choice between equivalent phrasings are worked out here once, in plain dicts of
+strings, ints, bools and lists, so that templates stay readable copy with a few slots.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
+from functools import lru_cache
 from typing import Any
 
+import yaml
+
 from .campaign import Campaign, Channel, Topic
+from .resources import templates_dir
 
 WEEKDAYS = "一二三四五六日"
 
@@ -19,13 +27,10 @@ INDUSTRY_LABEL = {
     "fresh": "生鲜水果", "education": "教育培训", "beauty": "美妆护肤", "baby": "母婴",
     "food": "餐饮", "fitness": "健身", "retail": "零售", "other": "其他",
 }
-# One emoji per role and trade; all empty when the campaign turns emoji off.
-INDUSTRY_EMOJI = {
-    "fresh": "🍒", "education": "📚", "beauty": "💄", "baby": "🍼",
-    "food": "🍜", "fitness": "💪", "retail": "🛍️", "other": "✨",
-}
-ROLE_EMOJI = {"gift": "🎁", "clock": "⏰", "point": "👉", "party": "🎉", "heart": "❤️",
-              "pin": "📌", "wave": "👋", "star": "⭐", "chat": "💬", "fire": "🔥"}
+# Emoji by the role they play in a line.  `few` keeps the ones that open a line, `many`
+# adds the decorative ones; a trade emoji appears only when the operator chose one.
+LEAD_EMOJI = {"gift": "🎁", "clock": "⏰", "pin": "📌", "wave": "👋", "chat": "💬", "star": "⭐", "party": "🎉"}
+DECOR_EMOJI = {"heart": "❤️", "point": "👉", "fire": "🔥", "ok": "✅"}
 
 # Neutral placeholders a bot fills in (WeCom replaces %NICKNAME% itself in group welcomes).
 PLACEHOLDERS = {
@@ -34,10 +39,27 @@ PLACEHOLDERS = {
     "remaining": "%REMAINING%",
     "members": "%MEMBERS%",
 }
+# Placeholders that only make sense when a bot sends the piece to one person.
+PER_PERSON = ("%NICKNAME%", "%INVITED%", "%REMAINING%")
 
 TOPIC_FORMS = ("question", "vote", "relay", "photo", "game", "story")
+# When several forms fit a theme, the most specific one first: a plain question is the fallback.
+_PREFERENCE = ("vote", "photo", "game", "story", "relay", "question")
 TOPIC_FORM_LABEL = {"question": "提问", "vote": "投票", "relay": "接龙", "photo": "晒图",
                     "game": "小游戏", "story": "故事"}
+_PHOTO_HINTS = ("晒", "拍", "照", "今天的", "手里", "桌", "长什么样")
+_STORY_HINTS = ("经历", "故事", "第一次", "坚持", "怎么开始", "为什么", "难忘", "感受")
+
+# Self-descriptions that read as a role, not a name: 我是{brand}的{persona}{name} would glue them.
+_GENERIC_NAMES = ("小助手", "助手", "客服", "管理员", "群主")
+
+
+class Opt(str):
+    """A slot that may print as nothing on purpose (an optional clause the context decided to drop)."""
+
+
+class Emoji(Opt):
+    """An emoji slot: empty when the campaign turns emoji down."""
 
 
 def join_cn(items: list[str], last: str = "和") -> str:
@@ -69,36 +91,422 @@ def date_phrase(d: dt.date) -> str:
     return f"{d.month}月{d.day}日（周{WEEKDAYS[d.weekday()]}）"
 
 
+def short_date(d: dt.date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def hhmm_phrase(t: str) -> str:
+    """"20:00" → "晚上8点", "12:30" → "中午12点半"."""
+    h, m = (int(x) for x in t.split(":"))
+    part = "早上" if h < 9 else "上午" if h < 11 else "中午" if h < 13 else "下午" if h < 18 else "晚上"
+    h12 = h if h <= 12 else h - 12
+    return f"{part}{h12}点" + ("" if m == 0 else "半" if m == 30 else f"{m}分")
+
+
+# ------------------------------------------------------------------ events --
+# "每周二、周四晚7点", "每天晚上8点到9点", "5月19日中午12点": when a service happens, read off the
+# operator's own words so no broadcast lands on top of it.
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "十一": 11, "十二": 12}
+_TIME = re.compile(r"(早上|上午|中午|下午|傍晚|晚上|晚|夜里)?\s*(\d{1,2}|十[一二]?|[一二两三四五六七八九])"
+                   r"(?:[:：](\d{2})|点(半|(\d{1,2})分?)?)")
+_WEEKDAY_SET = re.compile(r"(?:每)?周([一二三四五六日天](?:[、和,，及]周?[一二三四五六日天])*)")
+_DATE = re.compile(r"(\d{1,2})月(\d{1,2})[日号]")
+
+
+def _clock(m: re.Match) -> int:
+    part, h = m.group(1) or "", m.group(2)
+    hour = int(h) if h.isdigit() else _CN_NUM[h]
+    minute = int(m.group(3)) if m.group(3) else 30 if m.group(4) == "半" else int(m.group(5) or 0)
+    if part in ("下午", "傍晚", "晚上", "晚", "夜里") and hour < 12:
+        hour += 12
+    return hour * 60 + minute
+
+
+def parse_when(when: str, start: dt.date | None, days: int) -> list[tuple[int, int, int]]:
+    """The campaign days and minutes a service occupies: [(day, start_min, end_min)].
+
+    Days: 每天/每晚 → all; 每周三 / 每周二、周四 → those weekdays (needs a start date);
+    5月19日 → that date. Times: the first clock time, to the second one if a range is given
+    (晚上8点到9点), else an hour.  Nothing is returned when no time can be read."""
+    times = list(_TIME.finditer(when))
+    if not times:
+        return []
+    t0 = _clock(times[0])
+    t1 = _clock(times[1]) if len(times) > 1 else t0 + 60
+    if len(times) > 1 and t1 <= t0 and t1 < 12 * 60:  # 晚上8点到9点: the second inherits the part of day
+        t1 += 12 * 60
+    if t1 <= t0:
+        t1 = t0 + 60
+    picked: list[int]
+    date = _DATE.search(when)
+    wk = _WEEKDAY_SET.search(when)
+    if date and start:
+        d = dt.date(start.year, int(date.group(1)), int(date.group(2)))
+        n = (d - start).days + 1
+        picked = [n] if 1 <= n <= days else []
+    elif wk and "每天" not in when:
+        if not start:
+            return []
+        wanted = {"一二三四五六日".index("日" if ch == "天" else ch) for ch in re.findall(r"[一二三四五六日天]", wk.group(1))}
+        picked = [n for n in range(1, days + 1) if (start + dt.timedelta(days=n - 1)).weekday() in wanted]
+    else:
+        picked = list(range(1, days + 1))
+    return [(n, t0, t1) for n in picked]
+
+
+def events(c: Campaign) -> list[dict[str, Any]]:
+    """The campaign's own timed events, per day: live classes, one-off talks, a flash sale."""
+    out: list[dict[str, Any]] = []
+    n = c.group.duration_days
+    for s in c.group.services:
+        if s.time:
+            h, m = (int(x) for x in s.time.split(":"))
+            days = [s.day] if not s.recurring and s.day else [d for d, _, _ in parse_when(s.when, c.group.start_date, n)] \
+                or list(range(1, n + 1))
+            spans = [(d, h * 60 + m, h * 60 + m + 60) for d in days]
+        else:
+            spans = parse_when(s.when, c.group.start_date, n)
+            if not s.recurring and s.day:
+                spans = [(s.day, a, b) for _, a, b in spans[:1]]
+        out += [{"day": d, "time": f"{a // 60:02d}:{a % 60:02d}", "until": f"{min(b, 1439) // 60:02d}:{min(b, 1439) % 60:02d}",
+                 "what": clean(s.what), "when": clean(s.when)} for d, a, b in spans]
+    m = c.lure.mechanic
+    if m.kind == "flash":
+        h, mi = (int(x) for x in m.time.split(":"))
+        out.append({"day": m.day, "time": m.time, "until": f"{(h * 60 + mi + 60) // 60:02d}:{mi:02d}",
+                    "what": f"开抢（前{m.quota}位）", "when": m.time})
+    return sorted(out, key=lambda e: (e["day"], e["time"]))
+
+
+# ------------------------------------------------------------------ phrasings --
+
+@lru_cache(maxsize=1)
+def phrase_pools() -> dict[str, list[str]]:
+    """Equivalent phrasings (templates/zh/phrases.yaml); one is chosen per piece by the seed."""
+    path = templates_dir() / "phrases.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {k: [str(x) for x in v] for k, v in data.items()}
+
+
+def choose(seed: int, key: str, options: list[Any]) -> Any:
+    """A stable choice: the same seed and key always pick the same option."""
+    if not options:
+        raise ValueError(f"no options for {key}")
+    h = int(hashlib.sha256(f"{seed}|{key}".encode()).hexdigest()[:8], 16)
+    return options[h % len(options)]
+
+
+class Say(dict):
+    """``say.<pool>`` in a template: one phrasing of the pool, fixed by (seed, piece, pool)."""
+
+    def __init__(self, seed: int, piece: str, fields: dict[str, str]):
+        super().__init__()
+        self._seed, self._piece, self._fields = seed, piece, fields
+
+    def __getitem__(self, pool: str) -> str:
+        options = phrase_pools()[pool]
+        return choose(self._seed, f"{self._piece}|{pool}", options).format(**self._fields)
+
+    def __getattr__(self, pool: str) -> str:
+        if pool.startswith("_"):
+            raise AttributeError(pool)
+        return self[pool]
+
+    def __contains__(self, pool: object) -> bool:
+        return pool in phrase_pools()
+
+
+# ------------------------------------------------------------------ the lure --
+
 def _amount(qty: float, unit: str) -> str:
     """500 + g → "500g"; 1 + 斤 → "1斤"; 2 + 盒 → "2盒"."""
     return f"{fmt_num(qty)}{unit}"
 
 
-def _mechanic(c: Campaign) -> dict[str, Any]:
+_VALUE_IN_NAME = re.compile(r"\d+(?:\.\d+)?\s*元")
+
+
+def _thing(c: Campaign) -> dict[str, str]:
+    """How the reward is named, per type: never 价值5元的5元券, 每份1份 or 1份10元券."""
+    lure, kind = c.lure, c.lure.kind
+    value = fmt_num(lure.value_yuan) if lure.value_yuan else ""
+    qty = lure.quantity
+    if kind == "coupon":
+        has_value = bool(_VALUE_IN_NAME.search(lure.item))
+        name = lure.item if has_value or not value else f"{value}元{lure.item}"
+        one = qty == 1
+        phrase = name if one else f"{fmt_num(qty)}{lure.unit}{name}"
+        each = f"一{lure.unit}{name}" if one else phrase
+        return {"phrase": phrase, "each": each, "name": name, "value_note": Opt("")}
+    if kind == "digital":
+        size = f"（{_amount(qty, lure.unit)}）" if lure.unit not in ("份", "个") and qty > 1 else ""
+        return {"phrase": lure.item, "each": f"一份{lure.item}", "name": lure.item, "size": size,
+                "value_note": Opt(f"（平时卖{value}元）" if value else "")}
+    phrase = f"{_amount(qty, lure.unit)}{lure.item}"
+    if value and value in lure.relation:  # 和我们平时129元的那项是同一个: the price is already said
+        value = ""
+    return {"phrase": phrase, "each": phrase, "name": lure.item,
+            "value_note": Opt(f"（平时卖{value}元）" if value and kind != "goods" else (f"（价值{value}元）" if value else ""))}
+
+
+# What the winner does to get it, by claim method; {…} filled from the claim.
+_CLAIM_STEP = {
+    "ship": "把收货地址和电话私信发我",
+    "pickup": "到{where}报手机号领取",
+    "in_store": "到{where}出示给店员",
+    "booking": "约一个方便的时间",
+    "online": "留意私聊消息",
+}
+_CLAIM_VERB = {  # 领到以后怎么“用”
+    "goods": "收到", "coupon": "用", "service": "约", "course": "约课", "digital": "收到",
+}
+
+
+def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
+    lure, cl = c.lure, c.lure.claim
+    method = lure.claim_method
+    where = clean(cl.where) or (f"{c.brand.name}门店" if method in ("pickup", "in_store") else "")
+    validity = ""
+    if cl.valid_until:
+        validity = f"{short_date(cl.valid_until)}前有效"
+    elif cl.valid_days:
+        validity = f"领到后{cl.valid_days}天内有效"
+    delivery = clean(lure.delivery)
+    steps: list[str] = [delivery]
+    if method == "ship":
+        steps.insert(0, _CLAIM_STEP["ship"])
+    elif method == "pickup":
+        pick = f"地点：{where}" if "到店" in delivery or "自提" in delivery else _CLAIM_STEP["pickup"].format(where=where)
+        steps.append(pick + (f"，营业时间{cl.hours}" if cl.hours else ""))
+    elif method == "in_store":
+        verb = "结账时出示券码抵扣" if lure.kind == "coupon" else "报手机号就能用"
+        steps.append(f"到{where}{verb}" + (f"，营业时间{cl.hours}" if cl.hours else ""))
+    elif method == "booking":
+        place = f"，地点：{where}" if where and where != "上门" else ("，师傅上门" if where == "上门" else "")
+        steps.append(f"可约时间{cl.hours}{place}" if cl.hours else place.lstrip("，"))
+    steps = [s for s in steps if s]
+    if validity:
+        steps.append(validity)
+    steps = list(dict.fromkeys(steps))
+    n = cl.limit_per_person
+    if not n:
+        limit = ""
+    elif lure.kind in ("goods", "coupon"):
+        limit = f"每人限领{n}{lure.unit}" if lure.unit in _COUNT_UNITS else f"每人限领{n}份"
+    elif lure.item.endswith("卡"):
+        limit = f"每人限领{n}张"
+    else:
+        limit = f"每人限{n}次"
+    stock_unit = lure.unit if lure.kind in ("coupon", "goods") and lure.unit in _COUNT_UNITS else "份"
+    stock = f"一共{cl.stock}{stock_unit}，领完为止" if cl.stock else ""
+    rush = {"ship": "早满早发", "pickup": "早满早领", "booking": "早满早约", "in_store": "早满早用",
+            "online": "早满早发"}[method]
+    nxt = [x for x in _next_steps(c, method, where, cl.hours, validity) if x]
+    how = {  # one clause: how it reaches the winner
+        "ship": delivery,
+        "pickup": f"到{where}自提" + (f"（{cl.hours}）" if cl.hours else ""),
+        "in_store": f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else f"到{where}报手机号就能用",
+        "booking": delivery,
+        "online": delivery,
+    }[method]
+    return {
+        "method": method, "where": where, "hours": cl.hours, "validity": validity, "limit": limit,
+        "stock": stock, "eligible": clean(cl.eligible), "not_reached": clean(cl.not_reached),
+        "steps": steps, "steps_text": "；".join(steps), "how": how, "use_verb": _CLAIM_VERB[lure.kind],
+        "is_store": method in ("pickup", "in_store"), "ships": method == "ship",
+        "rush": rush, "next": nxt, "next_text": "；".join(nxt),
+    }
+
+
+_COUNT_UNITS = ("张", "袋", "盒", "份", "个", "瓶", "包", "罐", "支", "本", "套", "件", "箱", "杯", "斤")
+
+
+def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str) -> list[str]:
+    """What a winner does next, by how the lure reaches them — never the condition again."""
+    lure = c.lure
+    at = f"（{hours}）" if hours else ""
+    delivery = _first_person(clean(lure.delivery), c.voice.persona)
+    if method == "ship":
+        track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
+        return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
+    if method == "pickup":
+        keep = f"，{validity.replace('领到后', '').replace('有效', '')}来领都行" if validity else ""
+        return [f"到{where}报手机号就能领{at}{keep}"]
+    if method == "in_store":
+        if lure.kind == "coupon":
+            return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
+        return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
+    if method == "booking":
+        if lure.kind == "course":
+            return ["把孩子的年龄和方便上课的时间发我" if c.brand.industry in ("education", "baby") and "孩子" in
+                    (c.audience.who + c.lure.claim.eligible) else "把方便上课的时间发我", delivery, validity]
+        home = "上门" in (where + lure.delivery + c.brand.sells)
+        first = "把楼号、房号和电话私信发我" if home else "把电话和方便的时间私信发我"
+        return [first, delivery, validity]
+    when = "今晚" if "当晚" in delivery or "今晚" in delivery else "1小时内" if "1小时" in delivery else "尽快"
+    return [f"我{when}私发给你，收到回我一声"]
+
+
+def _first_person(text: str, persona: str) -> str:
+    """The operator's own words about their role: 课程顾问打电话约课 → 我打电话约课."""
+    return text.replace(persona, "我") if len(persona) >= 2 else text
+
+
+def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) -> dict[str, Any]:
     m = c.lure.mechanic
+    base = {"kind": m.kind, "friends": None, "members": None, "condition": "", "quota": None,
+            "per_person": m.kind in ("invite", "threshold"), "flash_at": "", "reply": ""}
     if m.kind == "invite":
-        return {"kind": "invite", "friends": m.friends, "members": None, "condition": "",
-                "task": f"拉{m.friends}位好友进群", "short": f"拉{m.friends}人"}
+        return {**base, "friends": m.friends, "task": f"拉{m.friends}位好友进群",
+                "clause": f"拉{m.friends}位好友进群就送",
+                "gets": f"拉{m.friends}位好友进群就送{thing['phrase']}",
+                "when_done": f"拉满{m.friends}位好友",
+                "short": f"拉{m.friends}人"}
     if m.kind == "group_goal":
-        return {"kind": "group_goal", "friends": None, "members": m.members, "condition": "",
-                "task": f"群满{m.members}人", "short": f"满{m.members}人"}
-    return {"kind": "threshold", "friends": None, "members": None, "condition": m.condition,
-            "task": m.condition, "short": m.condition}
+        return {**base, "members": m.members, "task": f"群满{m.members}人",
+                "clause": f"群满{m.members}人，每人都有",
+                "gets": f"群满{m.members}人，全群每人{thing['each']}",
+                "when_done": f"群满{m.members}人", "short": f"满{m.members}人"}
+    if m.kind == "threshold":
+        cond = clean(m.condition)
+        return {**base, "condition": cond, "task": cond, "clause": f"{cond}就送",
+                "gets": f"{cond}就送{thing['phrase']}",
+                "when_done": f"{cond.removeprefix('在群里')}", "short": cond}
+    day = days[m.day - 1]
+    at = f"{day['short']}{hhmm_phrase(m.time)}"
+    return {**base, "quota": m.quota, "reply": m.reply, "flash_day": m.day, "flash_time": m.time,
+            "flash_at": at, "task": f"{at}在群里回复「{m.reply}」",
+            "clause": f"{at}开抢，前{m.quota}位在群里回复「{m.reply}」的送",
+            "gets": f"{at}开抢，前{m.quota}位在群里回复「{m.reply}」的送{thing['phrase']}",
+            "when_done": f"抢到", "short": f"前{m.quota}位"}
+
+
+def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dict[str, str]) -> dict[str, str]:
+    """The mechanic said by different people: a member about themself (mine), the operator to
+    one person (you), and the offer in one line with its deadline (offer)."""
+    kind, phrase = m["kind"], thing["phrase"]
+    due = f"，{deadline['full']}截止"
+    if kind == "invite":
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我拉了{m['friends']}个朋友进群，领到了{phrase}",
+                "you": f"你拉{m['friends']}位好友进群就能领",
+                "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
+    if kind == "group_goal":
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我已经进群了，群满{m['members']}人每人{thing['each']}",
+                "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
+                "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
+    if kind == "threshold":
+        cond = m["condition"]
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我在群里{cond.removeprefix('在群里')}，完成就能领{phrase}",
+                "you": f"进群以后{cond.removeprefix('在群里')}就能领",
+                "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
+    return {"due": f"{m['flash_at']}开抢", "due_short": f"{m['flash_at']}开抢",
+            "mine": f"{m['flash_at']}开抢，前{m['quota']}位送{phrase}，我已经定好闹钟了",
+            "you": f"{m['flash_at']}在群里回复「{m['reply']}」，前{m['quota']}位送",
+            "offer": m["clause"], "offer_full": m["gets"]}
+
+
+def _threshold_days(c: Campaign) -> int | None:
+    m = c.lure.mechanic
+    if m.kind != "threshold":
+        return None
+    hit = re.search(r"(\d+)\s*天", m.condition)
+    return int(hit.group(1)) if hit else None
+
+
+# ------------------------------------------------------------------ timeline --
+
+def deadline_day(c: Campaign) -> int:
+    """The campaign day (1-based) on which the lure closes."""
+    n = c.group.duration_days
+    if c.lure.deadline and c.group.start_date:
+        return max(1, min(n, (c.lure.deadline - c.group.start_date).days + 1))
+    if c.lure.mechanic.kind == "flash":
+        return c.lure.mechanic.day
+    return n
 
 
 def _days(c: Campaign) -> list[dict[str, Any]]:
+    n = c.group.duration_days
+    k = deadline_day(c)
+    need = _threshold_days(c)
     out = []
-    for n in range(1, c.group.duration_days + 1):
-        d = c.group.start_date + dt.timedelta(days=n - 1) if c.group.start_date else None
+    for i in range(1, n + 1):
+        d = c.group.start_date + dt.timedelta(days=i - 1) if c.group.start_date else None
+        left = k - i  # whole days after today until the deadline day
+        if left < 0:
+            due = ""
+        elif left == 0:
+            due = "今天"
+        elif left == 1:
+            due = "明天"
+        elif d:
+            due = date_phrase(d + dt.timedelta(days=left))
+        else:
+            due = f"{left}天后"
         out.append({
-            "after_deadline": bool(d and c.lure.deadline and d > c.lure.deadline),
-            "n": n,
+            "n": i,
             "date": d.isoformat() if d else "",
-            "label": date_phrase(d) if d else f"第{n}天",
+            "label": date_phrase(d) if d else f"第{i}天",
+            "short": short_date(d) if d else f"第{i}天",
             "weekday": f"周{WEEKDAYS[d.weekday()]}" if d else "",
+            "is_first": i == 1, "is_last": i == n, "left_in_group": n - i,
+            "is_deadline": i == k, "after_deadline": i > k, "deadline_left": max(left, -1),
+            "due": due,  # 今天 / 明天 / 12月5日（周六） / 3天后 ; "" after the deadline
+            # a threshold of N days can still be reached by someone starting today
+            "reachable": need is None or i + need - 1 <= k,
         })
     return out
 
+
+def _deadline(c: Campaign, days: list[dict[str, Any]]) -> dict[str, str]:
+    k = deadline_day(c)
+    if c.group.start_date:
+        d = c.group.start_date + dt.timedelta(days=k - 1)
+        return {"full": date_phrase(d), "short": short_date(d), "any": date_phrase(d)}
+    n = c.group.duration_days
+    rel = "活动最后一天" if k == n else f"活动第{k}天"
+    return {"full": rel, "short": rel, "any": rel}
+
+
+# ------------------------------------------------------------------ the voice --
+
+def _voice(c: Campaign) -> dict[str, Any]:
+    v = c.voice
+    name, persona = v.name, v.persona
+    generic = name in _GENERIC_NAMES
+    # How the operator is named in a sentence: 林姐, 周学姐, but 小鹿护肤的小助手 for a role-name.
+    me = name if not generic else f"{c.brand.name}的{name}"
+    # The self-introduction: the operator's own line, or 我是{brand}的{persona}{name} — without
+    # gluing a persona onto a name that already says it (宝妈 + 朵朵妈, 学姐 + 周学姐).
+    glued = persona[-1] in name or generic
+    role_name = name if glued else f"{persona}{name}"
+    if v.intro:
+        intro = clean(v.intro)
+    elif name in c.brand.name:
+        intro = f"我是{name}"
+    else:
+        intro = f"我是{c.brand.name}的{role_name}"
+    short = clean(v.intro) if v.intro else f"我是{role_name}"
+    level = v.emoji_level
+    if v.trade_emoji is not None:
+        trade = v.trade_emoji if level != "none" else ""
+    else:
+        trade = ""
+    e = {k: Emoji(val if level != "none" else "") for k, val in LEAD_EMOJI.items()}
+    e.update({k: Emoji(val if level == "many" else "") for k, val in DECOR_EMOJI.items()})
+    e["trade"] = Emoji(trade)
+    return {"persona": persona, "name": name, "address": v.address, "me": me, "intro": intro, "intro_short": short,
+            "emoji": level != "none", "emoji_level": level, "e": e}
+
+
+# ------------------------------------------------------------------ build --
+
+_DEFAULT_CLOSING = {"closing": "21:00"}
 
 def build_context(c: Campaign) -> dict[str, Any]:
     """The base context shared by every piece of one campaign."""
@@ -106,82 +514,394 @@ def build_context(c: Campaign) -> dict[str, Any]:
     number = g.first_number
     full_name = (g.name[:-1] if g.name.endswith("群") else g.name) + f"{number}群"
     days = _days(c)
-    last = days[-1]
-    if lure.deadline:
-        deadline = date_phrase(lure.deadline)
-        deadline_short = f"{lure.deadline.month}月{lure.deadline.day}日"
-    elif g.start_date:
-        deadline, deadline_short = last["label"], last["label"].split("（")[0]
-    else:
-        deadline = deadline_short = f"活动第{g.duration_days}天"
-
-    amount = _amount(lure.quantity, lure.unit)
-    value = f"{fmt_num(lure.value_yuan)}元" if lure.value_yuan else ""
-    services = [{"what": s.what, "when": s.when, "text": f"{s.when}{s.what}"} for s in g.services]
-    emoji_on = c.voice.emoji
-    # How the operator introduces themself: 店主林姐, but 周学姐 (not 学姐周学姐).
-    me = c.voice.name if c.voice.persona in c.voice.name else c.voice.persona + c.voice.name
-    e = {k: (v if emoji_on else "") for k, v in ROLE_EMOJI.items()}
-    e["trade"] = INDUSTRY_EMOJI[c.brand.industry] if emoji_on else ""
-
+    thing = _thing(c)
+    claim = _claim(c, thing)
+    mech = _mechanic(c, thing, days)
+    mech["reachable_days"] = _threshold_days(c)
+    deadline = _deadline(c, days)
+    mech.update(_voiced(c, mech, thing, deadline))
+    voice = _voice(c)
+    services = [{"what": clean(s.what), "when": clean(s.when), "text": f"{clean(s.when)}{clean(s.what)}",
+                 "recurring": s.recurring, "day": s.day, "time": s.time} for s in g.services]
+    regular = [s for s in services if s["recurring"]] or services
+    proof = [clean(p) for p in lure.proof]
+    dissolves = g.type in ("lead", "flash")
+    need = _threshold_days(c)
+    k = deadline_day(c)
+    mech["latest_start"] = days[k - need]["short"] if need and k - need >= 0 and g.start_date else ""
+    area = clean(c.brand.area)
+    local = claim["method"] in ("booking", "pickup", "in_store") and area
     return {
-        "brand": {
-            "name": c.brand.name, "sells": c.brand.sells, "industry": c.brand.industry,
-            "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": c.brand.area,
-        },
-        "audience": {"who": c.audience.who, "needs": [clean(n) for n in c.audience.needs],
-                     "need": clean(c.audience.needs[0]), "needs_text": join_cn([clean(n) for n in c.audience.needs])},
+        "brand": {"name": c.brand.name, "sells": clean(c.brand.sells), "industry": c.brand.industry,
+                  "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area)},
+        "audience": {"identity": clean(c.audience.identity), "needs": [clean(n) for n in c.audience.needs]},
         "group": {
             "type": g.type, "type_label": GROUP_TYPE_LABEL[g.type], "is_lead": g.type == "lead",
-            "name": g.name, "number": number, "full_name": full_name,
-            "duration_days": g.duration_days, "services": services,
-            "services_text": join_cn([s["text"] for s in services]),
-            "start": days[0]["label"], "end": last["label"], "has_dates": bool(g.start_date),
+            "dissolves": dissolves, "name": g.name, "number": number, "full_name": full_name,
+            "duration_days": g.duration_days, "services": services, "regular": regular,
+            "services_text": "；".join(s["text"] for s in services),
+            "regular_text": join_cn([s["text"] for s in regular], "，还有"),
+            "start": days[0]["label"], "end": days[-1]["label"], "end_short": days[-1]["short"],
+            "has_dates": bool(g.start_date),
         },
         "lure": {
-            "item": lure.item, "quantity": fmt_num(lure.quantity), "unit": lure.unit, "amount": amount,
-            "phrase": f"{amount}{lure.item}", "value": value, "relation": clean(lure.relation),
-            "mechanic": _mechanic(c), "deadline": deadline, "deadline_short": deadline_short,
-            "delivery": clean(lure.delivery), "claimed": lure.claimed or 0,
-            "proof": list(lure.proof), "proof_text": "，".join(lure.proof),
+            "type": lure.kind, "item": lure.item, "unit": lure.unit, "quantity": fmt_num(lure.quantity),
+            "phrase": thing["phrase"], "each": thing["each"], "name": thing["name"],
+            "value": f"{fmt_num(lure.value_yuan)}元" if lure.value_yuan else "",
+            "value_note": thing["value_note"], "relation": clean(lure.relation),
+            "mechanic": mech, "deadline": deadline["full"], "deadline_short": deadline["short"],
+            "deadline_day": deadline_day(c), "delivery": clean(lure.delivery), "claimed": lure.claimed or 0,
+            "proof": proof, "claim": claim,
+            # the relation in a member's mouth: 我们平时… is the shop speaking
+            "relation_seed": clean(lure.relation).replace("我们", c.brand.name),
+            "invite_who": "邻居" if local else "朋友",
         },
-        "rules": {"banned": list(c.rules.banned), "banned_text": join_cn(list(c.rules.banned), "、"),
-                  "dont": [as_dont(b) for b in c.rules.banned],
+        "events": events(c),
+        "closing_time": {**_DEFAULT_CLOSING, **c.pack.times}.get("closing", "21:00"),
+        "rules": {"banned": list(c.rules.banned), "dont": [as_dont(b) for b in c.rules.banned],
                   "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
-                  "penalty": list(c.rules.penalty), "penalty_text": "，".join(c.rules.penalty)},
-        "voice": {"persona": c.voice.persona, "name": c.voice.name, "address": c.voice.address,
-                  "emoji": emoji_on, "me": me, "me_full": me if me in c.brand.name else f"{c.brand.name}的{me}"},
-        "e": e,
+                  "penalty": [clean(p) for p in c.rules.penalty],
+                  "penalty_text": "，".join(clean(p) for p in c.rules.penalty)},
+        "voice": voice,
+        "e": voice["e"],
         "ph": dict(PLACEHOLDERS),
         "closing": {"next_step": clean(c.closing.next_step)},
+        "occasion": clean(c.occasion),
         "days": days,
     }
 
 
 def channel_context(ch: Channel) -> dict[str, Any]:
-    return {"id": ch.id, "name": ch.name, "kind": ch.kind, "audience": ch.audience}
+    return {"id": ch.id, "name": ch.name, "kind": ch.kind, "audience": clean(ch.audience)}
+
+
+def _form_fits(form: str, t: Topic) -> bool:
+    theme = t.theme
+    if form == "vote":
+        return len(t.options) >= 2
+    if form == "photo":
+        return any(h in theme for h in _PHOTO_HINTS)
+    if form == "story":  # a story theme, or a relay with no first example (说说你家清洁小妙招)
+        return any(h in theme for h in _STORY_HINTS) or (t.form == "relay" and theme.startswith(_IMPERATIVE))
+    if form == "game":
+        return bool(t.answer)
+    if form == "relay":
+        return bool(t.options or t.answer)
+    if form == "auto-relay":
+        return bool(t.options or t.answer) and any(h in theme for h in _RELAY_HINTS)
+    return True
 
 
 def topic_plan(c: Campaign) -> list[dict[str, Any]]:
-    """One topic a day: day n takes the n-th theme of the bank; a theme without a fixed form
-    gets the least-used form so far that differs from yesterday's (votes need options)."""
+    """One distinct topic a day while the bank lasts (never the same theme twice).
+
+    A theme without a form gets the least-used form that fits it and differs from
+    yesterday's: photos only for what can be photographed, games only with an answer,
+    relays only with a first example, votes only with options.  A form set by the
+    operator that cannot work as written (a game with no answer, a relay with no first
+    example) is replaced by one that fits the theme."""
     used = {f: 0 for f in TOPIC_FORMS}
     plan: list[dict[str, Any]] = []
     prev = None
-    for day in range(1, c.group.duration_days + 1):
-        t: Topic = c.topics[(day - 1) % len(c.topics)]
-        form = t.form
-        if form is None:
-            allowed = [f for f in TOPIC_FORMS if f != "vote" or len(t.options) >= 2]
-            form = min(allowed, key=lambda f: (f == prev, used[f], TOPIC_FORMS.index(f)))
+    bank = c.topics[: min(c.group.duration_days, len(c.topics))]
+
+    def allowed(t: Topic) -> list[str]:
+        if t.form is not None and _form_fits(t.form, t):
+            return [t.form]
+        return [f for f in TOPIC_FORMS if _form_fits("auto-relay" if f == "relay" else f, t)]
+
+    options = [allowed(t) for t in bank]
+    for day, t in enumerate(bank, 1):
+        nxt = options[day] if day < len(bank) else []
+        # the most specific form that fits, not yesterday's, and not the only one tomorrow can have
+        form = min(options[day - 1], key=lambda f: (f == prev, nxt == [f], used[f], _PREFERENCE.index(f)))
         used[form] += 1
         prev = form
-        plan.append({"theme": t.theme, "options": list(t.options), "form": form,
-                     "form_label": TOPIC_FORM_LABEL[form],
+        example = t.options[0] if t.options else clean(t.answer)
+        plan.append({"theme": clean(t.theme), "options": list(t.options), "form": form,
+                     "form_label": TOPIC_FORM_LABEL[form], "answer": clean(t.answer), "clue": clean(t.clue),
+                     "example": example,
                      "letters": [f"{chr(65 + i)} {o}" for i, o in enumerate(t.options)]})
     return plan
 
 
 def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
+    if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
+        offer = re.sub(r"^回群", "回来", offer)
     return {"id": segment, "offer": offer}
+
+
+# ------------------------------------------------------------------ per piece --
+# What one kind of piece needs beyond the base context: the sentences that depend on
+# the day, the mechanic, the lure's type or the group's life are decided here.
+
+_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "多大", "多久", "多长", "谁", "还是", "要不要", "是不是", "？", "?")
+_ASKING_JI = re.compile(r"(?<![这那好前后头])几")  # 你喝几分糖 asks; 这几天 does not
+_IMPERATIVE = ("说说", "聊聊", "分享", "晒晒", "晒", "推荐", "讲讲")
+_RELAY_HINTS = ("最爱", "最喜欢", "推荐", "目标", "一件事", "妙招", "清单", "一本", "一句", "接龙")
+# What the operator is doing right now, by how the lure reaches people (never 师傅 for a gym card).
+_SCENE = {
+    "ship": "我这边已经把{item}备好了，完成了马上安排",
+    "pickup": "店里已经把{item}备好了",
+    "in_store": "我这边都准备好了，完成了就给你登记",
+    "booking": "我这边时间都排好了，完成了就约",
+    "online": "我这边都准备好了，完成了马上发",
+}
+_GROUP_LIFE = {"lead": "福利群", "flash": "限时福利群", "fan": "长期交流群"}
+# Only these kinds carry an emoji when the campaign asks for few.
+FEW_EMOJI_KINDS = ("lure.poster", "lure.moments", "welcome.group", "lure.fulfilment", "closing")
+
+
+def _is_question(theme: str) -> bool:
+    return any(w in theme for w in _QUESTION_WORDS) or bool(_ASKING_JI.search(theme))
+
+
+def _after(t: str, minutes: int) -> str:
+    h, m = (int(x) for x in t.split(":"))
+    total = h * 60 + m + minutes
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+def _today(day: dict[str, Any], has_dates: bool) -> str:
+    return f"今天是{day['label']}" if has_dates else f"今天是活动{day['label']}"
+
+
+def _rotate(options: list[str], k: int) -> str:
+    """The k-th of a few equivalent lines: consecutive days never say the same one."""
+    return options[k % len(options)]
+
+
+def nudge_facts(base: dict[str, Any]) -> list[str]:
+    """One new fact per progress broadcast, so no two days say the same thing: how it is
+    claimed, who may claim, how many, each proof once."""
+    lure, cl = base["lure"], base["lure"]["claim"]
+    facts: list[str] = []
+    if cl["eligible"]:
+        facts.append(f"再说一下谁能领：{cl['eligible']}。")
+    facts.append(f"{lure['delivery']}。")
+    bits = [b for b in (cl["limit"], cl["validity"], cl["stock"]) if b]
+    if bits:
+        facts.append("，".join(bits) + "。")
+    facts += [f"{_rotate(['大家关心的', '顺便说一句', '提醒一下'], i)}：{p}。" for i, p in enumerate(lure["proof"])]
+    return facts
+
+
+def _part_of_day(time: str | None) -> str:
+    h = int((time or "12:00")[:2])
+    return "早上好" if h < 11 else "中午好" if h < 14 else "下午好" if h < 18 else "晚上好"
+
+
+def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: str | None = None) -> dict[str, str]:
+    lure, m, v = base["lure"], base["lure"]["mechanic"], base["voice"]
+    kind, n = m["kind"], len(base["days"])
+    # news for today: an event that does not happen every day (a weekly live, a one-off talk)
+    daily = {e["what"] for e in base["events"] if sum(x["what"] == e["what"] for x in base["events"]) >= n}
+    events = [e for e in base["events"] if e["day"] == day["n"] and e["what"] not in daily]
+    facts = nudge_facts(base)
+    cutoff = hhmm_phrase(base["closing_time"]) if day["is_last"] else "今晚12点"
+    if day["is_first"]:
+        fact = f"{m['gets']}。"
+        if lure["claimed"]:
+            fact += f"之前已经有{lure['claimed']}人领到了。"
+        if kind == "threshold" and m["latest_start"]:
+            fact += f"最晚{m['latest_start']}开始才赶得上。"
+    elif day["is_deadline"] and kind == "flash":
+        fact = f"今天{hhmm_phrase(m['flash_time'])}开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。"
+    elif day["is_deadline"]:
+        fact = f"{m['gets']}，{cutoff}前{m['when_done']}的都算。"
+    elif events:
+        ev = events[0]
+        fact = f"今天{hhmm_phrase(ev['time'])}有{ev['what']}，别错过。"
+        if k - 1 < len(facts):
+            fact += facts[k - 1]
+    else:
+        fact = facts[(k - 1) % len(facts)] if facts else f"{m['gets']}。"
+    if kind == "threshold" and not day["is_first"] and not day["reachable"] and not day["is_deadline"]:
+        fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
+    who = lure["invite_who"]
+    help_lines = {
+        "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行"],
+        "group_goal": [f"身边有需要的{who}拉进来，{lure['claim']['rush']}", f"帮忙拉一位{who}进来，我们{lure['claim']['rush']}",
+                       f"认识的{who}拉一位进来就行"],
+        "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下"]
+                      if "打卡" in m["condition"] else
+                      ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看"]),
+        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "开抢前我会再提醒一次", "每人只算第一条回复"],
+    }[kind]
+    if kind == "flash":
+        at = hhmm_phrase(m["flash_time"])
+        deadline_line = (f"今天{at}准时开抢" if day["is_deadline"] else f"明天{at}开抢" if day["deadline_left"] == 1
+                         else f"{m['flash_at']}开抢")
+    elif day["is_deadline"]:
+        deadline_line = "今天截止"
+    elif day["deadline_left"] == 1:
+        deadline_line = "明天就截止了"
+    else:
+        deadline_line = f"{day['due']}截止"
+    today = _today(day, base["group"]["has_dates"])
+    if kind == "flash":
+        countdown = f"{today}，{deadline_line}。"
+    else:
+        countdown = (f"{today}，福利今天截止。" if day["is_deadline"] else f"{today}，福利明天就截止了。"
+                     if day["deadline_left"] == 1 else f"{today}，离截止还有{day['deadline_left']}天。")
+    ask = {"invite": "拉好友的进度怎么样了？", "group_goal": "群里人数凑得怎么样了？",
+           "threshold": "今天打卡了吗？" if "打卡" in m["condition"] else "福利领到了吗？",
+           "flash": "开抢的闹钟定了吗？"}[kind]
+    greet = choose(seed, f"greet|{day['n']}", [f"{v['address']}{_part_of_day(time)}～", f"跟{v['address']}说一声：",
+                                               f"{v['address']}，"])
+    if not day["is_first"] and not day["is_deadline"]:  # name the thing, briefly and differently each day
+        short = {
+            "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
+            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
+                           f"离每人{lure['each']}又近一步"],
+            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送", f"坚持下来就有{lure['phrase']}"],
+            "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份", f"{m['flash_at']}开抢"],
+        }[kind]
+        fact = f"{_rotate(short, k)}。" + fact
+    if kind == "group_goal" and not day["is_first"]:
+        fact = f"群里现在{base['ph']['members']}人，" + fact
+    scene = _SCENE[lure["claim"]["method"]].format(item=lure["name"])
+    title = "福利进度（今天截止）" if day["is_deadline"] else "福利进度"
+    return {"fact": fact, "help": _rotate(help_lines, k), "deadline_line": deadline_line, "countdown": countdown,
+            "ask": ask, "title": title, "scene": scene, "greet": greet}
+
+
+def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
+    lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
+    steps = list(lure["claim"]["next"])
+    if m["kind"] == "group_goal":
+        opening = f"群满{m['members']}人啦！谢谢每一位拉朋友进来的{v['address'].removesuffix('们')}。"
+        congrats = f"群满{m['members']}人啦，说到做到：每人{lure['each']}！"
+        chat = f"{v['address']}，群满{m['members']}人了，每人{lure['each']}，接下来这样领："
+        close = f"有问题私聊{v['name']}。"
+    else:
+        got = "抢到" if m["kind"] == "flash" else "领到"
+        opening = f"{ph['nickname']}，恭喜你{got}了！"
+        congrats = f"恭喜{ph['nickname']}，{lure['phrase']}是你的了！"
+        chat = f"{ph['nickname']}，你的{lure['phrase']}我这边登记好了，接下来这样："
+        close = "有问题直接回我。"
+    return {"opening": opening, "congrats": congrats, "chat": chat, "close": close,
+            "steps": steps, "steps_text": "；".join(steps)}
+
+
+def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, str]:
+    lure, g = base["lure"], base["group"]
+    name = (channel or {}).get("name", "")
+    generic = not name or name in ("群活码", "默认", "活码") or name.endswith("活码")
+    offer = f"这几天在送{lure['phrase']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
+    if offer and lure["claim"]["eligible"]:
+        offer += f"（{lure['claim']['eligible']}可以领）"
+    return {"from": Opt("" if generic else f"从{name}过来的吧～"), "offer": Opt(offer)}
+
+
+def _private(base: dict[str, Any]) -> dict[str, Any]:
+    b = base["brand"]
+    # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one.
+    rest = re.sub(r"^(?:加[^，,]{1,12}(?:微信|好友)|留在群里|关注[^，,]{1,12})[，,]?", "", base["closing"]["next_step"])
+    rest = _first_person(rest.removeprefix("以后"), base["voice"]["name"])
+    offer = (f"以后{rest}，" if rest else "") + f"{b['sells']}的事也可以直接问我。"
+    return {
+        "offer": offer,
+        "asks": [f"问问{b['sells']}", "看看最近有什么活动", "先随便看看"],
+        "steps": [f"问{b['sells']}的事，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
+                  "不方便打字就发语音，我看到都会回"],
+    }
+
+
+def _rules(base: dict[str, Any]) -> dict[str, str]:
+    g, lure, b = base["group"], base["lure"], base["brand"]
+    first = g["regular"][0]["what"]
+    purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}，{first}都在这里发。"
+    lead = "这几天还在送" if g["dissolves"] else "现在还在送"
+    offer = f"{lead}{lure['phrase']}：{lure['mechanic']['offer']}"
+    if lure["claim"]["eligible"]:
+        offer += f"，{lure['claim']['eligible']}可以领"
+    if g["dissolves"]:
+        life = f"群开到{g['end']}，之后解散；以后{base['closing']['next_step']}。"
+    else:
+        life = "这个群长期保留，不解散。"
+    return {"purpose": purpose, "offer": offer, "life": life}
+
+
+def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[str, str]:
+    g, lure, m, cl = base["group"], base["lure"], base["lure"]["mechanic"], base["lure"]["claim"]
+    today = f"{_today(day, g['has_dates'])}，活动最后一天"
+    if m["kind"] == "group_goal":
+        if outcome == "unmet":
+            fallback = cl["not_reached"] or "这次的福利就发不了了，还是谢谢大家"
+            reward = f"群最后没满{m['members']}人，{fallback}"
+        else:
+            reward = f"群满{m['members']}人了，每人{lure['each']}：{cl['next_text']}"
+    else:
+        done = "抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
+        follow = {"ship": "地址还没发我的，今晚私信发我", "pickup": cl["next"][0],
+                  "in_store": cl["next"][-2] if len(cl["next"]) > 1 else cl["next"][0],
+                  "booking": "还没约时间的，私聊我约", "online": f"{lure['name']}都私发了，没收到的私聊我"}[cl["method"]]
+        reward = f"{done}的{v_or(base)}，{follow}"
+    life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
+    return {"today": today, "reward": reward, "group": life}
+
+
+def v_or(base: dict[str, Any]) -> str:
+    return base["voice"]["address"].removesuffix("们")
+
+
+def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
+    theme = topic["theme"]
+    if _is_question(theme):
+        q = "" if theme.endswith(("？", "?")) else "？"
+    elif theme.startswith(_IMPERATIVE):
+        q = "～"
+    elif topic["form"] == "vote":
+        q = "，你选哪个？"
+    elif topic["form"] == "game":
+        q = "，猜猜是什么？"
+    else:
+        q = "，你的答案是？" if theme.startswith("你") else "是什么？"
+    photo = f"{theme}！" if theme.startswith("晒") else f"主题是「{theme}」"
+    line = f"{theme}{q}" if _is_question(theme) else f"「{theme}」{q}"  # a question needs no quotes
+    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line}
+
+
+def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]) -> dict[str, str]:
+    offer = segment.get("offer", "") if segment else ""
+    cta = f"{offer}。" if offer and "回" in offer else ("回个1就行。" if not offer else f"回个1就行，{offer}。")
+    return {"ask_active": choose(seed, f"{slot_id}|ask", ["新朋友进群时帮忙回一句欢迎", "每天的话题帮忙起个头",
+                                                          "看到群友的问题，知道的帮忙答一句"]),
+            "cta": cta}
+
+
+def _recall(base: dict[str, Any]) -> dict[str, str]:
+    g, b = base["group"], base["brand"]
+    if g["dissolves"]:
+        return {"back": f"之前的群已经解散了，{b['name']}这边一切照旧，有{b['sells']}的事随时找我。",
+                "news": f"{b['name']}一切照旧，有新活动我会先告诉你"}
+    return {"back": f"群里{g['regular_text']}都还在，回群看看就行。", "news": f"群里{g['regular_text']}照常"}
+
+
+def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: dict[str, Any] | None,
+                  time: str | None, target: str, seed: int, slot_id: str) -> dict[str, Any]:
+    """The kind-specific part of one piece's context."""
+    out: dict[str, Any] = {}
+    if base["voice"]["emoji_level"] == "few" and kind not in FEW_EMOJI_KINDS:
+        out["e"] = {k: Emoji("") for k in base["e"]}
+    if kind == "lure.nudge" and day:
+        out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed, time)
+    elif kind == "lure.fulfilment":
+        out["fulfil"] = _fulfil(base, target)
+    elif kind == "welcome.group":
+        out["welcome"] = _welcome(base, extra.get("channel"))
+    elif kind == "welcome.private":
+        out["private"] = _private(base)
+    elif kind == "rules":
+        out["rules_ctx"] = _rules(base)
+    elif kind == "closing" and day:
+        out["closing_ctx"] = _closing(base, day, extra.get("outcome", "met"))
+    elif kind == "topic":
+        out["topic"] = _topic(extra["topic"], extra.get("reveal", ""))
+    elif kind.startswith("wakeup."):
+        out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
+    elif kind.startswith("recall."):
+        out["recall"] = _recall(base)
+    return out

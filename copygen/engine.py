@@ -67,6 +67,8 @@ class CompiledRule:
     kinds: frozenset[str]
     compiled: Any
     run_kind: Any
+    # Prefilter bits one of which a draft must show for this rule to find anything (0: always run)
+    need: int = 0
 
     @property
     def id(self) -> str:
@@ -130,6 +132,11 @@ class Checker:
                     spec = spec.model_copy(update={"severity": severity[spec.id]})
                 self.rules.append(compile_rule(spec, module, lexicons, f"{path}:{spec.id}", matchers))
         self.prefilter = Prefilter(matchers) if prefilter else None
+        if self.prefilter is not None:
+            for cr in self.rules:
+                k = kinds.get(cr.spec.kind)
+                m = k.inert(cr.compiled) if k is not None and k.inert is not None else None
+                cr.need = m.need if m is not None else 0
         self._by_kind: dict[str, list[CompiledRule]] = {}
 
     def rules_for(self, kind: str) -> list[CompiledRule]:
@@ -154,7 +161,10 @@ class Checker:
         bad: dict[str, int] = {}
         rules = self.rules_for(kind)
         dims = {cr.dimension: None for cr in rules}
+        mask = doc.mask
         for cr in rules:
+            if cr.need and not mask & cr.need:
+                continue  # nothing this rule looks for is in the draft: no hits, no score
             hits, score = cr.run(doc)
             if score is not None:
                 scores.setdefault(cr.dimension, []).append(score)

@@ -38,7 +38,13 @@ class Doc:
         self.paragraph_mode = paragraphs
         self._chars: dict[str, frozenset[str]] = {}
         self._prefilter = prefilter
-        self._masks: dict[str, int] = {}
+        self._masks: dict[str, tuple[int, frozenset[str], list[tuple[int, str]]]] = {}
+        # bits of every matcher part a needle of which occurs in its view (all views, one pass each)
+        self.mask = -1
+        if prefilter is not None:
+            self.mask = 0
+            for view in prefilter.entries:
+                self.mask |= self.scan(view)[0]
 
     def view(self, name: str) -> str:
         return self.norm if name == "norm" else self.text.raw if name == "raw" else self.text.squeezed_text
@@ -46,12 +52,15 @@ class Doc:
     def possible(self, bit: int, view: str) -> bool:
         """Whether a needle of the matcher part with this ``bit`` occurs in the view (one
         automaton pass per view and draft, on first question).  Bit 0: no needles, always."""
-        if not bit or self._prefilter is None:
-            return True
-        m = self._masks.get(view)
-        if m is None:
-            m = self._masks[view] = self._prefilter.scan(view, self.view(view))
-        return bool(m & bit)
+        return not bit or bool(self.mask & bit)
+
+    def scan(self, view: str) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+        """The prefilter's pass over a view: (bits of matchers that can match, the needles
+        present, every needle occurrence as (end index, needle))."""
+        got = self._masks.get(view)
+        if got is None:
+            got = self._masks[view] = self._prefilter.scan(view, self.view(view))  # type: ignore[union-attr]
+        return got
 
     @cached_property
     def paragraphs(self) -> list[tuple[int, int]]:
@@ -201,6 +210,12 @@ class Matcher:
     needles: frozenset[str] | None = None
     bit: int = 0
     tbit: int = 0
+    term_set: frozenset[str] = frozenset()
+    rneedles: tuple = ()  # each regex's own needles (None: unknown)
+    _plans: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_plans": {}}
 
     @classmethod
     def build(cls, p: "Patterns", ctx: Context) -> "Matcher":
@@ -222,33 +237,47 @@ class Matcher:
         probe = LazyRe("|".join(re.escape(t) for t in sorted(toks, key=len, reverse=True))) if toks else None
         gate = gt.union(([gt.terms_gate(terms)] if terms else []) + [gt.regex_gate(r.pattern) for r in regexes])
         needles: set[str] | None = set(terms)
-        for r in regexes:
-            n = gt.regex_needles(r.pattern)
+        rneedles = tuple(gt.regex_needles(r.pattern) for r in regexes)
+        for n in rneedles:
             needles = needles | n if (n is not None and needles is not None) else None
         if needles is not None and (not needles or "" in needles):
             needles = None
         return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None,
-                   frozenset(needles) if needles is not None else None)
+                   frozenset(needles) if needles is not None else None, term_set=frozenset(terms), rneedles=rneedles)
 
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.regexes) or bool(self.tokens)
 
+    @property
+    def need(self) -> int:
+        """Bits one of which a draft's prefilter mask must have for this matcher to find
+        anything (0: it is not wholly prefiltered)."""
+        if (self.terms is not None or self.regexes) and not self.bit:
+            return 0
+        if self.tokens and not self.tbit:
+            return 0
+        return self.bit | self.tbit
+
     def _gated(self, doc: Doc) -> bool:
         """True when no term/regex match is possible in this draft."""
-        if self.bit and not doc.possible(self.bit, self.view):
+        if self.bit and not doc.mask & self.bit:
             return True
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        spans = [] if (self.terms is None and not self.regexes) or self._gated(doc) else \
-            [span for span, _ in self.matches(doc)]
+        if (self.terms is None and not self.regexes) or self._gated(doc):
+            spans = []
+        elif self.bit and not self.regexes and doc._prefilter is not None:
+            spans = self._term_spans(doc)
+        else:
+            spans = [span for span, _ in self.matches(doc)]
         if self.token_probe is not None and self._tokens_possible(doc):
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
         return sorted(set(spans)) if len(spans) > 1 else spans
 
     def _tokens_possible(self, doc: Doc) -> bool:
         if self.tbit:  # a token word occurs in norm exactly when the automaton finds it there
-            return doc.possible(self.tbit, "norm")
+            return bool(doc.mask & self.tbit)
         if self.token_gate is not None and self.token_gate.isdisjoint(doc.chars("norm")):
             return False
         return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]
@@ -257,35 +286,82 @@ class Matcher:
         """Term and regex matches with their spans in normalised coordinates."""
         if self._gated(doc):
             return
+        plan = self._plan(doc)
         if self.view == "squeezed":
             idx = None
-            for m in self._search(doc.text.squeezed_text):
+            for m in self._search(doc.text.squeezed_text, plan):
                 if idx is None:
                     idx = doc.text.squeezed[1]
                 yield (idx[m.start()], idx[m.end() - 1] + 1), m
         elif self.view == "raw":
-            for m in self._search(doc.text.raw):
+            for m in self._search(doc.text.raw, plan):
                 yield doc.text.from_raw(*m.span()), m
         else:
-            for m in self._search(doc.norm):
+            for m in self._search(doc.norm, plan):
                 yield m.span(), m
 
-    def _search(self, s: str) -> Iterable[re.Match]:
-        if self.combined is not None:
-            for m in self.combined.finditer(s):
+    def _term_spans(self, doc: Doc) -> list[tuple[int, int]]:
+        """What the terms alternation finds (leftmost, longest first, non-overlapping), read off
+        the prefilter's needle occurrences instead of running it; in normalised coordinates."""
+        terms = self.term_set
+        cand = sorted((end - len(t) + 1, -len(t)) for end, t in doc.scan(self.view)[2] if t in terms)
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for a, neg in cand:
+            if a >= pos:
+                pos = a - neg
+                out.append((a, pos))
+        if self.view == "squeezed" and out:
+            idx = doc.text.squeezed[1]
+            return [(idx[a], idx[b - 1] + 1) for a, b in out]
+        if self.view == "raw":
+            return [doc.text.from_raw(a, b) for a, b in out]
+        return out
+
+    def _plan(self, doc: Doc) -> tuple:
+        """(terms, regexes, combined) for this draft: with the prefilter, only the terms present
+        and the regexes whose needles are present.  An alternative that cannot match anywhere
+        in the text never wins at any position, so the scan finds exactly what the full one does."""
+        if not self.bit or doc._prefilter is None:
+            return self.terms, self.regexes, self.combined
+        present = doc.scan(self.view)[1]
+        pt = self.term_set & present if self.terms is not None else frozenset()
+        ri = tuple(i for i, n in enumerate(self.rneedles) if n is None or not n.isdisjoint(present))
+        key = (pt, ri)
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) > 512:
+                self._plans.clear()
+            terms = LazyRe("|".join(re.escape(t) for t in sorted(pt, key=len, reverse=True))) if pt else None
+            regexes = [self.regexes[i] for i in ri]
+            combined = None
+            if self.combined is not None and (terms or regexes):
+                parts = ([terms.pattern] if terms else []) + [r.pattern for r in regexes]
+                combined = LazyRe("|".join(f"(?:{x})" for x in parts))
+            plan = self._plans[key] = (terms, regexes, combined)
+        return plan
+
+    @staticmethod
+    def _search(s: str, plan: tuple) -> Iterable[re.Match]:
+        terms, regexes, combined = plan
+        if combined is not None:
+            for m in combined.finditer(s):
                 if m.end() > m.start():
                     yield m
             return
-        if self.terms is not None:
-            yield from self.terms.finditer(s)
-        for r in self.regexes:
+        if terms is not None:
+            yield from terms.finditer(s)
+        for r in regexes:
             for m in r.finditer(s):
                 if m.end() > m.start():
                     yield m
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
         if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
-            return not self._gated(doc) and self.combined.search(doc.norm) is not None
+            if self._gated(doc):
+                return False
+            combined = self._plan(doc)[2]
+            return combined is not None and combined.search(doc.norm) is not None
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True
@@ -329,19 +405,21 @@ class Prefilter:
 
             a = ahocorasick.Automaton()
             for s, bits in self.entries.get(view, {}).items():
-                a.add_word(s, bits)
+                a.add_word(s, (bits, s))
             if len(a):
                 a.make_automaton()
             self._automata[view] = a
         return a
 
-    def scan(self, view: str, text: str) -> int:
+    def scan(self, view: str, text: str) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
         a = self._automaton(view)
         mask = 0
+        occ: list[tuple[int, str]] = []
         if len(a):
-            for _, bits in a.iter(text):
+            for end, (bits, s) in a.iter(text):
                 mask |= bits
-        return mask
+                occ.append((end, s))
+        return mask, frozenset(s for _, s in occ), occ
 
 
 def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

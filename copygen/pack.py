@@ -9,6 +9,7 @@ and is listed as unresolved.  Same campaign and seed → byte-identical pack.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
 from .campaign import Campaign
-from .context import build_context
+from .context import build_context, deadline_day, events
 from .engine import Checker
 from .render import Catalogue, Template, placeholders
 from .report import DraftReport
@@ -59,13 +60,15 @@ class Piece(_Out):
     slot: str = Field(description="所属位置；--variants N 时同一位置有 N 条")
     kind: str
     target: Literal["group", "private", "moments", "poster"]
+    sender: str = Field("", description="谁发：运营者的称呼、种子用户，或海报（印刷）")
     channel: str | None = None
     segment: str | None = None
     day: int | None = Field(None, description="活动第几天（从1开始）；事件触发的为 null")
     date: str | None = Field(None, description="具体日期（活动文件写了 start_date 时）")
     time: str | None = Field(None, description="建议发送时间 HH:MM")
-    trigger: str | None = Field(None, description="on_join / on_add / on_task_done / after_end")
+    trigger: str | None = Field(None, description="on_join / on_add / on_task_done / on_goal / after_end")
     offset_days: int | None = Field(None, description="after_end：活动结束后第几天")
+    condition: str | None = Field(None, description="二选一的文案：满足这个条件时才发（如「群满100人时发这条」）")
     template: str
     variant: str
     variables: list[str] = Field(description="机器人发送前要替换的占位符，如 %NICKNAME%")
@@ -101,8 +104,12 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
     if slot.kind == "topic":  # the day's form first, then the other forms
         form = slot.extra["topic"]["form"]
         has_options = bool(slot.extra["topic"]["options"])
-        return [t for t in ordered if t.variant == form] + [
-            t for t in ordered if t.variant != form and (t.variant != "vote" or has_options)]
+        if form == "reveal":  # a reveal is only ever a reveal (reveal, reveal-list, …)
+            return [t for t in ordered if t.variant.startswith("reveal")]
+        has_answer = bool(slot.extra["topic"]["answer"])
+        return [t for t in ordered if t.variant == form] + [  # other forms only where they can work
+            t for t in ordered if t.variant != form and not t.variant.startswith("reveal")
+            and (t.variant != "vote" or has_options) and (t.variant != "game" or has_answer)]
     k = nth % len(ordered)
     return ordered[k:] + ordered[:k]
 
@@ -127,7 +134,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     used: dict[str, set[str]] = {}  # variants already placed, per kind: tried last, so days differ
     for slot in plan(c):
         nth = seen_kinds[slot.kind] = seen_kinds.get(slot.kind, -1) + 1
-        ctx = slot_context(base, c, slot)
+        ctx = slot_context(base, c, slot, seed)
         taken = used.setdefault(slot.kind, set())
         order = _order(catalogue.variants(slot.kind), seed, slot, nth)
         if slot.kind != "topic":  # a topic's form is planned per day (context.topic_plan)
@@ -155,9 +162,9 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
         for k, (t, text, report) in enumerate(chosen, 1):
             pieces.append(Piece(
                 id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,
-                target=slot.target, channel=slot.channel, segment=slot.segment, day=slot.day,
-                date=(base["days"][slot.day - 1]["date"] or None) if slot.day else None,
-                time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days,
+                target=slot.target, sender=_sender(slot, c), channel=slot.channel, segment=slot.segment,
+                day=slot.day, date=_date(slot, c),
+                time=slot.time, trigger=slot.trigger, offset_days=slot.offset_days, condition=slot.condition,
                 template=t.name, variant=t.variant, variables=placeholders(text), text=text,
                 bytes=len(text.encode("utf-8")), fallback=k > passing,
                 check=_check_out(report) if report else None,
@@ -165,11 +172,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     judged = [p for p in pieces if p.check is not None]
     doc = PackDoc(
         copygen=__version__, seed=seed, variants=variants,
-        campaign={
-            "brand": c.brand.name, "group": base["group"]["full_name"], "type": c.group.type,
-            "days": c.group.duration_days, "start_date": c.group.start_date.isoformat() if c.group.start_date else None,
-            "voice": {"persona": c.voice.persona, "name": c.voice.name},  # the sender, for previews
-        },
+        campaign=_campaign_summary(c, base),
         summary={
             "pieces": len(pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),
             "kinds": sorted({p.kind for p in pieces}), "unresolved": unresolved, "fallbacks": fallbacks,
@@ -185,6 +188,41 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
             "findings": [f.public() for f in findings],
         }
     return doc
+
+
+def _sender(slot: Slot, c: Campaign) -> str:
+    return {"seed_user": "种子用户", "print": "海报"}.get(slot.sender, c.voice.name)
+
+
+def _date(slot: Slot, c: Campaign) -> str | None:
+    """Every date comes from the one timeline: start date + day, or the end + offset."""
+    start = c.group.start_date
+    if not start:
+        return None
+    if slot.day is not None:
+        return (start + dt.timedelta(days=slot.day - 1)).isoformat()
+    if slot.offset_days is not None:
+        return (start + dt.timedelta(days=c.group.duration_days - 1 + slot.offset_days)).isoformat()
+    return None
+
+
+def _campaign_summary(c: Campaign, base: dict[str, Any]) -> dict[str, Any]:
+    """What a reader (or the pack rules) needs to judge the pack as a whole."""
+    start = c.group.start_date
+    end = start + dt.timedelta(days=c.group.duration_days - 1) if start else None
+    k = deadline_day(c)
+    return {
+        "brand": c.brand.name, "group": base["group"]["full_name"], "type": c.group.type,
+        "days": c.group.duration_days, "start_date": start.isoformat() if start else None,
+        "end_date": end.isoformat() if end else None,
+        "dissolves": base["group"]["dissolves"],
+        "deadline": (start + dt.timedelta(days=k - 1)).isoformat() if start else None,
+        "deadline_day": k,
+        "mechanic": c.lure.mechanic.kind, "lure_type": c.lure.kind,
+        "nudge_cap": c.pack.nudge_cap, "quiet_hours": list(c.pack.quiet_hours),
+        "events": events(c), "sender": c.voice.name,
+        "voice": {"persona": c.voice.persona, "name": c.voice.name},  # the sender, for previews
+    }
 
 
 def _quality(r: DraftReport | None) -> float:

@@ -16,13 +16,14 @@ from .pack import PackDoc, Piece
 
 KIND_LABEL = {
     "lure.poster": "海报文案", "lure.moments": "朋友圈文案（种子用户发）", "lure.private": "私聊邀请",
-    "lure.nudge": "进度播报", "lure.fulfilment": "兑现通知", "welcome.group": "入群欢迎语",
+    "lure.nudge": "进度播报", "lure.progress": "邀请进度（私聊）", "lure.fulfilment": "兑现通知", "welcome.group": "入群欢迎语",
     "welcome.private": "加好友欢迎语", "rules": "群公告", "topic": "每日话题", "closing": "收尾",
     "wakeup.active": "唤醒·活跃成员", "wakeup.lurker": "唤醒·潜水成员", "wakeup.dealhunter": "唤醒·只领福利的成员",
     "recall.light": "召回·30天未互动", "recall.deep": "召回·60天以上未互动",
 }
 TARGET_LABEL = {"group": "群内", "private": "私聊", "moments": "朋友圈", "poster": "海报"}
-TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时"}
+TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时",
+                 "on_goal": "群人数达标时", "on_invite": "有人拉进一位好友时"}
 FILES = ("pack.json", "pack.md", "messages.jsonl")
 
 
@@ -39,8 +40,10 @@ def to_messages(doc: PackDoc) -> str:
             continue
         seen.add(p.slot)
         lines.append(json.dumps({
-            "id": p.slot, "kind": p.kind, "target": p.target, "day": p.day, "date": p.date, "time": p.time,
-            "trigger": p.trigger, "offset_days": p.offset_days, "channel": p.channel, "segment": p.segment,
+            "id": p.slot, "kind": p.kind, "target": p.target, "sender": p.sender, "day": p.day, "date": p.date,
+            "time": p.time,
+            "trigger": p.trigger, "offset_days": p.offset_days, "condition": p.condition,
+            "channel": p.channel, "segment": p.segment,
             "variables": p.variables, "bytes": p.bytes, "text": p.text,
         }, ensure_ascii=False))
     return "\n".join(lines) + "\n"
@@ -54,6 +57,8 @@ def _heading(p: Piece) -> str:
     if when:
         bits.append(when)
     bits.append(TARGET_LABEL[p.target])
+    if p.sender:
+        bits.append(f"{p.sender}发" if p.target != "poster" else "印在海报上")
     return " · ".join(bits)
 
 
@@ -109,7 +114,7 @@ def to_markdown(doc: PackDoc) -> str:
             label = f"第{p.day}天" + (f"（{p.date}）" if p.date else "")
             day_of[label] = p.day
         elif p.trigger == "after_end":
-            label = "活动结束后"
+            key, label = (2, 0), "活动结束后"
         else:
             label = "随时触发"
         sections.setdefault(label, []).append(p)
@@ -117,11 +122,13 @@ def to_markdown(doc: PackDoc) -> str:
     order = sorted(day_of, key=day_of.__getitem__) + [s for s in ("随时触发", "活动结束后") if s in sections]
     for label in order:
         out += ["", f"## {label}"]
-        items = sorted(sections[label], key=lambda p: (p.time or "", p.offset_days or 0))
+        items = sorted(sections[label], key=lambda p: (p.offset_days or 0, p.time or ""))
         for p in items:
             out += ["", f"### {_heading(p)}", ""]
+            if p.condition:
+                out.append(f"**{p.condition}**（二选一）")
             if p.offset_days:
-                out.append(f"结束后第 {p.offset_days} 天发。")
+                out.append(f"结束后第 {p.offset_days} 天发" + (f"（{p.date}）。" if p.date else "。"))
             out.append(f"`{p.id}` · 模板 `{p.template}`" + (f" · 占位符 {' '.join(p.variables)}" if p.variables else ""))
             if p.fallback:
                 out += ["", "**⚠ 兜底：这个位置的写法都没通过检查，下面是问题最少的一条，发之前要改。**"]

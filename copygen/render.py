@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .context import fmt_num, join_cn
+from .context import Opt, fmt_num, join_cn
 from .errors import TemplateError
 from .resources import templates_dir
 
@@ -34,7 +34,7 @@ def _finalize(value: Any) -> Any:
     """Called on every ``{{ … }}``: only non-empty strings and numbers may reach the copy."""
     if value is None or isinstance(value, (bool, list, tuple, dict, set)):
         raise _EmptySlot(f"模板输出了不能给用户看的值：{value!r}")
-    if isinstance(value, str) and not value.strip():
+    if isinstance(value, str) and not value.strip() and not isinstance(value, Opt):
         raise _EmptySlot("模板输出了空值（请用 {% if %} 包住可选内容）")
     if isinstance(value, float):
         return fmt_num(value)

@@ -59,6 +59,25 @@ class Examples(_M):
     kind: str | None = None  # the kind to check the examples as (default: the rule's first kind)
 
 
+def _known_kinds() -> frozenset[str]:
+    """What a rule may apply to: a judged kind (lure, welcome, …), a family (wakeup, recall) or
+    one of the copy kinds a pack holds (lure.nudge, welcome.private) — the campaign's one list."""
+    from typing import get_args
+
+    from .campaign import PackKind
+
+    full = get_args(PackKind)
+    return frozenset({"lure", "welcome", "rules", "topic", "other", *full, *(k.split(".")[0] for k in full)})
+
+
+def _check_kinds(v: list[str] | None) -> list[str] | None:
+    unknown = [k for k in (v or []) if k not in _known_kinds()]
+    if unknown:
+        raise ValueError(f"不认识的文案类型：{'、'.join(unknown)}（可选 lure、welcome、rules、topic、other，"
+                         "或 pack 里的类型如 lure.nudge、welcome.private）")
+    return v
+
+
 class RuleSpec(_M):
     """Fields every rule has, whatever its kind; each kind module subclasses it."""
 
@@ -75,6 +94,11 @@ class RuleSpec(_M):
     enabled: bool = True  # False = opt-in through the config
     examples: Examples = Field(default_factory=Examples)
 
+    @field_validator("kinds", "not_kinds")
+    @classmethod
+    def _kinds_known(cls, v: list[str] | None) -> list[str] | None:
+        return _check_kinds(v)
+
 
 class Module(_M):
     module: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -84,6 +108,11 @@ class Module(_M):
     description: str = ""
     lexicons: dict[str, list[str]] = {}  # module-local lexicons (shared ones: rules/lexicons/)
     rules: list[RuleSpec] = Field(min_length=1)
+
+    @field_validator("applies_to")
+    @classmethod
+    def _applies_known(cls, v: list[str]) -> list[str]:
+        return _check_kinds(v)
 
     @field_validator("rules", mode="before")
     @classmethod

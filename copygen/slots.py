@@ -1,24 +1,24 @@
 """What a campaign's pack contains: one slot per piece of copy, with its schedule.
 
 A slot names the kind, where it applies (channel / segment / day), who receives
-it (group / private / moments) and when it goes out.  ``pack`` fills every slot
-from templates; the slot list is the single place that says what a complete
-pack is.
+it (group / private / moments / poster), who sends it, and when it goes out.
+``pack`` fills every slot from templates; the slot list is the single place that
+says what a complete pack is, and the schedule here is the single timeline every
+date and time in the pack comes from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from .campaign import Campaign
-from .context import channel_context, segment_context, topic_plan
+from .campaign import Campaign, PackKind
+from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, piece_context,
+                      segment_context, topic_plan)
 
-KINDS = (
-    "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.fulfilment",
-    "welcome.group", "welcome.private", "rules", "topic", "closing",
-    "wakeup.active", "wakeup.lurker", "wakeup.dealhunter", "recall.light", "recall.deep",
-)
+# Every kind of copy a pack can hold, in reading order: one list, the campaign's (pack.skip is checked
+# against it, and so is every rule pack's applies_to).
+KINDS = get_args(PackKind)
 
 # Which part of the campaign a segment-targeted kind speaks to.
 SEGMENT_OF = {
@@ -26,70 +26,210 @@ SEGMENT_OF = {
     "recall.light": "lapsed_30", "recall.deep": "lapsed_60",
 }
 
+# When each kind goes out unless the campaign says otherwise (pack.times).
+DEFAULT_TIME = {
+    "lure.poster": "09:00", "rules": "09:30", "lure.private": "10:00", "lure.moments": "12:00",
+    "lure.nudge": "12:30", "topic": "20:00", "closing": "21:00",
+    "wakeup.active": "19:00", "wakeup.lurker": "12:00", "wakeup.dealhunter": "18:00",
+    "recall.light": "19:30", "recall.deep": "19:30",
+}
+# A group needs to live this long before anyone can have gone quiet in it.
+WAKEUP_MIN_DAYS = 7
+_GAP = 30  # minutes between two group broadcasts
+_EVENT_BEFORE = 30  # a live event blocks the half hour before it, and until a quarter hour after it ends
+
 
 @dataclass(frozen=True)
 class Slot:
     id: str
     kind: str
     target: str  # group | private | moments | poster
+    sender: str = "operator"  # operator | seed_user | print
     channel: str | None = None
     segment: str | None = None
     day: int | None = None  # 1-based campaign day; None for event-triggered pieces
-    time: str | None = None  # suggested HH:MM
-    trigger: str | None = None  # on_join | on_add | on_task_done | after_end
+    time: str | None = None  # HH:MM
+    trigger: str | None = None  # on_join | on_add | on_task_done | on_goal | after_end
     offset_days: int | None = None  # for after_end pieces: days after the campaign ends
+    condition: str | None = None  # an alternative sent only if this happens (群满时发 / 没满时发)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+def _min(t: str) -> int:
+    h, m = t.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _hhmm(m: int) -> str:
+    return f"{m // 60:02d}:{m % 60:02d}"
+
+
+class _Schedule:
+    """Group broadcasts of one day never share a minute, keep clear of live events and of quiet hours."""
+
+    def __init__(self, c: Campaign):
+        q0, q1 = (_min(t) for t in c.pack.quiet_hours)
+        self.quiet = (q0, q1)
+        self.busy: dict[int, list[tuple[int, int]]] = {}
+        for ev in events(c):
+            self.busy.setdefault(ev["day"], []).append((_min(ev["time"]) - _EVENT_BEFORE, _min(ev["until"]) + 15))
+
+    def _in_quiet(self, t: int) -> bool:
+        q0, q1 = self.quiet
+        return (q0 <= t or t < q1) if q0 > q1 else (q0 <= t < q1)
+
+    def _free(self, day: int, t: int) -> bool:
+        return not self._in_quiet(t) and all(not (a <= t < b) for a, b in self.busy.get(day, []))
+
+    def place(self, day: int, want: str, not_before: str | None = None) -> str:
+        t0, floor = _min(want), _min(not_before) if not_before else 0
+        for step in range(0, 48):
+            for t in (t0 + step * _GAP, t0 - step * _GAP):
+                if floor <= t < 24 * 60 and self._free(day, t):
+                    self.busy.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
+                    return _hhmm(t)
+        return _hhmm(max(t0, floor))  # no free half hour: the operator's time, never before the floor
+
+
+# Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
+_HOLIDAYS = ((10, 1, 7), (1, 1, 1), (5, 1, 5))
+_MEAL_TIMES = (("早餐", "08:30"), ("早饭", "08:30"), ("早上", "08:30"), ("午饭", "12:00"), ("午餐", "12:00"),
+               ("中午", "12:00"), ("晚饭", "19:00"), ("晚餐", "19:00"))
+
+
+def _topic_time(theme: str, default: str) -> str:
+    """A topic about breakfast goes out in the morning, not at 20:00."""
+    return next((t for word, t in _MEAL_TIMES if word in theme), default)
+
+
+def _past_holidays(c: Campaign, offset: int) -> int:
+    import datetime as dt
+
+    if not c.group.start_date:
+        return offset
+    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
+    while True:
+        d = end + dt.timedelta(days=offset)
+        if not any(d.month == mo and a <= d.day <= b for mo, a, b in _HOLIDAYS):
+            return offset
+        offset += 1
 
 
 def plan(c: Campaign) -> list[Slot]:
     """Every slot of the pack, in the order people read it."""
     n = c.group.duration_days
-    days = list(range(1, n + 1))
-    s: list[Slot] = [
-        Slot("lure.poster", "lure.poster", "poster", day=1, time="09:00"),
-        Slot("lure.moments", "lure.moments", "moments", day=1, time="12:00"),
-        Slot("lure.private", "lure.private", "private", day=1, time="10:00"),
-    ]
+    skip, targets = set(c.pack.skip), set(c.pack.targets)
+    times = {**DEFAULT_TIME, **c.pack.times}
+    sched = _Schedule(c)
+    s: list[Slot] = []
+
+    def add(slot: Slot) -> None:
+        if slot.kind not in skip and slot.target in targets:
+            s.append(slot)
+
+    def at(kind: str, day: int, want: str | None = None, not_before: str | None = None) -> str:
+        return sched.place(day, want or times[kind], not_before)
+
+    add(Slot("lure.poster", "lure.poster", "poster", sender="print", day=1, time=times["lure.poster"]))
+    add(Slot("lure.moments", "lure.moments", "moments", sender="seed_user", day=1, time=times["lure.moments"]))
+    add(Slot("lure.private", "lure.private", "private", day=1, time=times["lure.private"]))
     qrcodes = [ch for ch in c.channels if ch.kind == "qrcode"] or c.channels[:1]
     for ch in qrcodes:
-        s.append(Slot(f"welcome.group.{ch.id}", "welcome.group", "group", channel=ch.id, trigger="on_join",
-                      extra={"channel": channel_context(ch)}))
-    s.append(Slot("welcome.private", "welcome.private", "private", trigger="on_add"))
-    s.append(Slot("rules", "rules", "group", day=1, time="09:30"))
+        add(Slot(f"welcome.group.{ch.id}", "welcome.group", "group", channel=ch.id, trigger="on_join",
+                 extra={"channel": channel_context(ch)}))
+    add(Slot("welcome.private", "welcome.private", "private", trigger="on_add"))
+    if "rules" not in skip:
+        add(Slot("rules", "rules", "group", day=1, time=at("rules", 1)))
+
     topics = topic_plan(c)
-    last_lure_day = n
-    if c.lure.deadline and c.group.start_date:
-        last_lure_day = max(1, min(n, (c.lure.deadline - c.group.start_date).days + 1))
-    for d in days:
-        s.append(Slot(f"topic.d{d}", "topic", "group", day=d, time="20:00",
-                      extra={"topic": topics[d - 1]}))
-        if d <= last_lure_day:  # no progress nudge once the lure's deadline has passed
-            s.append(Slot(f"lure.nudge.d{d}", "lure.nudge", "group", day=d, time="12:30",
-                          extra={"is_last": d == last_lure_day}))
-    s.append(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_task_done"))
-    s.append(Slot("closing", "closing", "group", day=n, time="21:00"))
-    # Wake-ups speak to members in the group: a lead or flash group is gone after its last day,
-    # so there they go out on the later days of the campaign; a fan group gets them a week after.
-    short_lived = c.group.type in ("lead", "flash")
-    wake_days = days[1:] or days
-    for i, (kind, seg) in enumerate(SEGMENT_OF.items()):
-        ctx = {"segment": segment_context(c, seg)}
-        if kind.startswith("recall"):  # lapsed members: a private message 30 / 60 days on
-            s.append(Slot(kind, kind, "private", segment=seg, trigger="after_end",
-                          offset_days=30 if seg == "lapsed_30" else 60, time="19:30", extra=ctx))
-        elif short_lived:
-            s.append(Slot(kind, kind, "group", segment=seg, day=wake_days[i % len(wake_days)], time="19:00",
-                          extra=ctx))
+    last_lure_day = deadline_day(c)
+    m = c.lure.mechanic
+    nudge_days = set(range(1, last_lure_day + 1))
+    if last_lure_day > 5:  # a long campaign: the first day, every third day and the last two
+        nudge_days = {1, last_lure_day - 1, last_lure_day} | set(range(1, last_lure_day + 1, 3))
+    nth = 0
+    topic_at: dict[int, str] = {}
+    for d in range(1, n + 1):
+        if d in nudge_days and "lure.nudge" not in skip and c.pack.nudge_cap > 0:
+            want = times["lure.nudge"]
+            if m.kind == "flash" and d == m.day:  # the flash day's reminder goes out an hour before
+                want = _hhmm(max(_min(m.time) - 60, _min("09:00")))
+            for k in range(c.pack.nudge_cap):
+                sid = f"lure.nudge.d{d}" + (f".{k + 1}" if c.pack.nudge_cap > 1 else "")
+                add(Slot(sid, "lure.nudge", "group", day=d, time=at("lure.nudge", d, want if k == 0 else
+                         _hhmm(_min(want) + 300 * k)), extra={"nth": nth}))
+                nth += 1
+        if d <= len(topics) and "topic" not in skip:
+            t = topics[d - 1]
+            when = at("topic", d, _topic_time(t["theme"], times["topic"]) if "topic" not in c.pack.times else None)
+            topic_at[d] = when
+            reveal = ""
+            if t["form"] == "game":  # a game needs its answer: the next day at noon, or before the end
+                rday, rwant = (d + 1, "12:00") if d < n else (d, _hhmm(_min(when) + 45))
+                rtime = at("topic", rday, rwant)
+                reveal = ("明天" if rday > d else "今晚") + hhmm_phrase(rtime)
+                add(Slot(f"topic.d{d}.answer", "topic", "group", day=rday, time=rtime,
+                         extra={"topic": {**t, "form": "reveal"}, "reveal": reveal}))
+            add(Slot(f"topic.d{d}", "topic", "group", day=d, time=when, extra={"topic": t, "reveal": reveal}))
+    if m.kind == "invite":  # one inviter's own progress: a bot sends it to them when a friend joins
+        add(Slot("lure.progress", "lure.progress", "private", trigger="on_invite"))
+    if "lure.fulfilment" not in skip:
+        if m.kind == "group_goal":  # the whole group gets it at once: one broadcast when the goal is met
+            add(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_goal"))
+        else:  # the winner hears it privately, with what happens next
+            add(Slot("lure.fulfilment", "lure.fulfilment", "private", trigger="on_task_done"))
+    if "closing" not in skip:
+        # after the last topic by an hour at least (two polls an hour apart at most)
+        want = times["closing"]
+        if n in topic_at and _min(topic_at[n]) + 60 > _min(want):
+            want = _hhmm(_min(topic_at[n]) + 60)
+        # the last word comes after the campaign's last event of that day (a flash sale, a live)
+        last_event = max((e["until"] for e in events(c) if e["day"] == n and e["what"].startswith("开抢")),
+                         default=None)
+        close_at = at("closing", n, want, not_before=last_event)
+        if m.kind == "group_goal":  # the last night says what actually happened
+            members = m.members
+            add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met"},
+                     condition=f"群满{members}人时发这条"))
+            add(Slot("closing.unmet", "closing", "group", day=n, time=close_at, extra={"outcome": "unmet"},
+                     condition=f"群没满{members}人时发这条"))
         else:
-            s.append(Slot(kind, kind, "group", segment=seg, trigger="after_end", offset_days=7, time="19:30",
-                          extra=ctx))
+            add(Slot("closing", "closing", "group", day=n, time=close_at))
+
+    # Wake-ups speak to members who went quiet in a group that is still there: never in a group
+    # that lives only a few days.  A long campaign gets them in its second half; a fan group
+    # shorter than that gets them a week after the campaign, when the group goes on.
+    lives_long = c.group.type == "fan"
+    wake_kinds = [k for k in ("wakeup.active", "wakeup.lurker", "wakeup.dealhunter") if k not in skip]
+    for i, kind in enumerate(wake_kinds):
+        seg = SEGMENT_OF[kind]
+        ctx = {"segment": segment_context(c, seg)}
+        if not lives_long:
+            continue
+        if n >= WAKEUP_MIN_DAYS:
+            day = min(n, WAKEUP_MIN_DAYS // 2 + 1 + i * 2)
+            add(Slot(kind, kind, "group", segment=seg, day=day, time=at(kind, day), extra=ctx))
+        else:
+            add(Slot(kind, kind, "group", segment=seg, trigger="after_end", offset_days=7 + i,
+                     time=times[kind], extra=ctx))
+    for kind in ("recall.light", "recall.deep"):  # lapsed members: a private message 30 / 60 days on
+        seg = SEGMENT_OF[kind]
+        add(Slot(kind, kind, "private", segment=seg, trigger="after_end",
+                 offset_days=_past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind],
+                 extra={"segment": segment_context(c, seg)}))
     return s
 
 
-def slot_context(base: dict[str, Any], c: Campaign, slot: Slot) -> dict[str, Any]:
-    """The base context plus what this slot adds (channel, topic, segment, day)."""
+def slot_context(base: dict[str, Any], c: Campaign, slot: Slot, seed: int = 0) -> dict[str, Any]:
+    """The base context plus what this slot adds (channel, topic, segment, day, phrasings)."""
     ctx = dict(base)
     ctx.update(slot.extra)
     if slot.day is not None:
         ctx["day"] = dict(base["days"][slot.day - 1])
+        ctx["time_phrase"] = slot.time or ""
+    fields = {"address": base["voice"]["address"], "name": base["voice"]["name"], "me": base["voice"]["me"]}
+    ctx["say"] = Say(seed, slot.id, fields)
+    proof = base["lure"]["proof"]
+    ctx["proof_one"] = choose(seed, f"{slot.id}|proof", proof) if proof else ""
+    ctx.update(piece_context(slot.kind, base, slot.extra, ctx.get("day"), slot.time, slot.target, seed, slot.id))
     return ctx

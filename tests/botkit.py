@@ -70,6 +70,10 @@ def fifteen_day_campaign(tmp: Path) -> Path:
     data["group"]["type"] = "fan"
     data["group"]["duration_days"] = 15
     data["lure"]["deadline"] = "2027-03-22"
+    # one topic a day needs a bank as long as the campaign (a pack never repeats a theme)
+    more = ["你最常用的背词方法", "晒晒你的错题本", "考研路上最想感谢的人", "你一天学几个小时", "今天最有收获的一句话",
+            "你最怕的一种题型", "晒晒今天的早餐", "备考时怎么放松"]
+    data["topics"] += [{"theme": t} for t in more]
     path = tmp / "fifteen.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     Campaign.model_validate(data)  # fails loudly if the example's shape changed

@@ -18,3 +18,19 @@ def run(*args: str, input: str | None = None):
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
+
+
+WAKEUPS = {"wakeup.active", "wakeup.lurker", "wakeup.dealhunter"}
+
+
+def expected_kinds(c) -> set[str]:
+    """The kinds a campaign's pack holds, by principle: wake-ups only in a fan group (a lead or
+    flash group is gone before anyone can go quiet in it), nothing the campaign skips."""
+    from copygen.slots import KINDS
+
+    kinds = set(KINDS) - set(c.pack.skip)
+    if c.group.type != "fan":
+        kinds -= WAKEUPS
+    if c.lure.mechanic.kind != "invite":  # only an inviter has a progress of their own
+        kinds.discard("lure.progress")
+    return kinds

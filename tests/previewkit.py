@@ -43,7 +43,8 @@ def findings_pack() -> PackDoc:
         pieces[k] = p.model_copy(update={"text": text, "bytes": len(text.encode()), "check": _check_out(r)})
     # crossing (0–6 and 3–9), nested (1–2 inside 0–6) and a zero-width finding at the end
     t = HOSTILE
-    p = pieces[7]
+    k = next(i for i, q in enumerate(pieces) if q.id == "topic.d1")
+    p = pieces[k]
     hand = [FindingOut(rule=rule, dimension="format", severity=sev, message=msg, start=a, end=b, line=1,
                        column=a + 1, excerpt=t[a:b], suggestion=sug)
             for rule, sev, a, b, msg, sug in [
@@ -54,7 +55,7 @@ def findings_pack() -> PackDoc:
                 ("XX05", "info", t.index("%NICKNAME%"), t.index("%NICKNAME%") + 10, "占位符上的范围", ""),
             ]]
     check = p.check.model_copy(update={"passed": False, "findings": hand})
-    pieces[7] = p.model_copy(update={"text": t, "bytes": len(t.encode()), "check": check})
+    pieces[k] = p.model_copy(update={"text": t, "bytes": len(t.encode()), "check": check})
     return doc.model_copy(update={"pieces": pieces})
 
 

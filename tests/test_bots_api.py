@@ -30,7 +30,7 @@ def pack(fruit_dir):
 def test_due_is_in_order_and_bounded(pack):
     noon = dt.datetime(2026, 12, 3, 12, 0, tzinfo=SH)
     due = pack.due(until=noon)
-    assert [m.id for m in due] == ["lure.poster", "rules", "lure.private", "lure.moments"]
+    assert [m.id for m in due] == ["lure.poster", "lure.private", "rules", "lure.moments"]
     assert all(m.due <= noon for m in due)
     assert [m.id for m in pack.due(until=noon, target="wecom")] == ["rules"]
     later = pack.due(until=dt.datetime(2026, 12, 4, 23, 0), since=noon, target="wecom")  # naive = pack's zone
@@ -45,7 +45,7 @@ def test_after_end_messages_fall_after_the_last_day(pack):
 
 
 def test_render_for_one_member(pack):
-    nudge = pack.message("lure.nudge.d2")
+    nudge = pack.message("lure.progress")  # sent to one inviter when a friend joins
     text = pack.render(nudge, Member(nickname="小林", invited=2, goal=3))
     assert "2位" in text and "1位" in text and "%" not in text
     welcome = pack.events("on_join")[0]
@@ -55,7 +55,7 @@ def test_render_for_one_member(pack):
 
 def test_render_names_what_is_missing(pack):
     with pytest.raises(InputError, match="%INVITED%"):
-        pack.render("lure.nudge.d1", Member(nickname="小林"))
+        pack.render("lure.progress", Member(nickname="小林"))
 
 
 def test_payloads_per_target(pack):
@@ -67,7 +67,7 @@ def test_payloads_per_target(pack):
     for payload in filled:
         assert not list(validator("wecom").iter_errors(payload))
     with pytest.raises(InputError, match="%INVITED%"):
-        pack.payloads("lure.nudge.d1", "feishu")
+        pack.payloads("lure.progress", "feishu")
     with pytest.raises(InputError, match="不认识的目标"):
         pack.payloads("rules", "wechat")
 

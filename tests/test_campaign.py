@@ -37,16 +37,40 @@ def test_unknown_key_is_reported_with_its_path():
     assert "group.groop" in str(exc.value)
 
 
-def test_several_errors_are_listed_one_per_line():
+def test_several_errors_are_listed_on_one_line_in_chinese():
     data = _fruit()
     data["lure"]["quantity"] = -5
     data["group"]["duration_days"] = 40
     del data["audience"]
     msg = str(pytest.raises(InputError, parse_campaign, data, "x.yaml").value)
-    lines = msg.splitlines()
-    assert lines[0].startswith("x.yaml: 活动文件有 3 处错误")
-    assert any(ln.strip().startswith("lure.quantity:") for ln in lines)
-    assert any(ln.strip().startswith("audience:") for ln in lines)
+    assert "\n" not in msg
+    assert msg.startswith("x.yaml: audience: 缺少这一项")
+    assert "另外 2 处" in msg
+    assert "lure.quantity: 应大于 0（现在写的是「-5」）" in msg
+    assert "group.duration_days: 应不大于 30（现在写的是「40」）" in msg
+
+
+def test_first_error_carries_the_fields_own_help_with_an_example():
+    data = _fruit()
+    data["lure"]["unit"] = "非常非常长的单位名称"
+    msg = str(pytest.raises(InputError, parse_campaign, data, "x.yaml").value)
+    assert msg.startswith("x.yaml: lure.unit: 最多 8 个字")
+    assert "如 g、斤、盒" in msg
+    assert "Input should" not in msg and "String should" not in msg
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda d: d["lure"].update(deadline="2026-12-09"), "在群解散之后"),
+    (lambda d: d["lure"].update(deadline="2026-12-01"), "早于开群日期"),
+    (lambda d: d["group"]["services"].append({"what": "x", "when": "y", "recurring": False}), "需要写 day"),
+    (lambda d: d["lure"].update(mechanic={"kind": "flash", "quota": 20, "day": 9}), "超出了活动天数"),
+    (lambda d: d["voice"].update(emoji="lots"), "voice.emoji"),
+])
+def test_cross_field_checks(change, expected):
+    data = _fruit()
+    change(data)
+    msg = str(pytest.raises(InputError, parse_campaign, data, "x.yaml").value)
+    assert expected in msg and "\n" not in msg
 
 
 def test_lead_group_longer_than_a_week_is_refused():

@@ -8,8 +8,8 @@
             post(payload)
     welcome = pack.events("on_join")[0]
     text = pack.render(welcome, Member(nickname="小林"))     # %NICKNAME% filled
-    nudge = pack.message("lure.nudge.d2")
-    text = pack.render(nudge, Member(nickname="小林", invited=2, goal=3))  # %INVITED% 2, %REMAINING% 1
+    progress = pack.message("lure.progress")
+    text = pack.render(progress, Member(nickname="小林", invited=2, goal=3))  # %INVITED% 2, %REMAINING% 1
 
 Everything raises ``copygen.errors.InputError`` (a one-line Chinese message) on bad input: an
 unknown target, a placeholder nobody gave a value for, a welcome too long for its API.

@@ -10,6 +10,10 @@ A kind module (``copygen/kinds/NAME.py``) defines three things:
 ``run``       ``run(compiled, doc) -> (hits, score)``: the rule on one draft
               (``doc`` is a ``matching.Doc``); ``score`` is a 0–100 figure for
               kinds that grade a dimension, else ``None``.
+``inert``     optional, ``inert(compiled) -> Matcher | None``: a matcher such that
+              when it can find nothing in a draft, ``run`` gives no hits and no
+              score; the engine then skips the rule on drafts where the prefilter
+              shows none of that matcher's needles.
 
 Adding a kind is adding one such file (plus rules that use it, with examples).
 Modules in this package are registered on first use; ``load_file`` registers
@@ -36,6 +40,7 @@ class Kind:
     spec: type
     compile: Callable[[Any, Any], Any]
     run: Callable[[Any, Any], Any]
+    inert: Callable[[Any], Any] | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -55,7 +60,7 @@ def register(module: ModuleType) -> Kind:
     for fn in ("compile", "run"):
         if not callable(getattr(module, fn, None)):
             raise TypeError(f"{module.__name__}: a kind module needs {fn}()")
-    kind = Kind(args[0], spec, module.compile, module.run)
+    kind = Kind(args[0], spec, module.compile, module.run, getattr(module, "inert", None))
     _KINDS[kind.name] = kind
     return kind
 

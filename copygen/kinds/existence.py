@@ -40,6 +40,11 @@ def compile(spec: Spec, ctx: Context) -> Compiled:
     return Compiled(spec, ctx.matcher(spec.match), ctx.matcher(spec.exceptions), ctx.matcher(spec.unless))
 
 
+def inert(c: Compiled) -> Matcher:
+    """No match, no finding (exceptions and unless only ever remove matches)."""
+    return c.match
+
+
 def run(c: Compiled, doc: Doc) -> Result:
     spec = c.spec
     hits = c.match.find(doc)

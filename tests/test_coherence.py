@@ -1,0 +1,178 @@
+"""The pack as a whole reads true: one timeline, the right channel, wording that fits what is given."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from copygen.campaign import load_campaign
+from copygen.context import PER_PERSON
+from copygen.pack import build_pack
+from copygen.render import default_catalogue
+
+from .helpers import EXAMPLES, WAKEUPS
+
+WEEKDAY = "一二三四五六日"
+
+
+@pytest.fixture(scope="module")
+def packs():
+    cat = default_catalogue()
+    return {p.stem: (load_campaign(p), build_pack(load_campaign(p), cat, checker=None)) for p in EXAMPLES}
+
+
+def _end(c) -> dt.date | None:
+    s = c.group.start_date
+    return s + dt.timedelta(days=c.group.duration_days - 1) if s else None
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_group_broadcasts_carry_no_per_person_placeholders(packs, name):
+    _, doc = packs[name]
+    for p in doc.pieces:
+        if p.target == "group" and p.trigger != "on_join":  # on_join: WeCom fills the newcomer's name
+            assert not set(p.variables) & set(PER_PERSON), (p.id, p.variables)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_every_weekday_and_date_in_the_copy_is_true(packs, name):
+    c, doc = packs[name]
+    year = c.group.start_date.year if c.group.start_date else None
+    for p in doc.pieces:
+        for m, d, wd in re.findall(r"(\d{1,2})月(\d{1,2})日（周([一二三四五六日])）", p.text):
+            assert year, (p.id, "a date without a start date")
+            date = dt.date(year, int(m), int(d))
+            assert WEEKDAY[date.weekday()] == wd, (p.id, p.text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_deadline_and_last_day_are_true(packs, name):
+    c, doc = packs[name]
+    end = _end(c)
+    for p in doc.pieces:
+        if "最后一天" in p.text and p.day is not None:
+            assert p.day == c.group.duration_days, (p.id, p.text)
+        if "今天截止" in p.text:
+            assert p.day is not None and p.date is not None and p.date == doc.campaign["deadline"], (p.id, p.text)
+        if p.date and p.target == "group" and p.trigger != "after_end" and end and c.group.type != "fan":
+            assert dt.date.fromisoformat(p.date) <= end, (p.id, "a group broadcast after the group is gone")
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_wakeups_only_where_the_group_lives_and_recalls_are_private(packs, name):
+    c, doc = packs[name]
+    kinds = {p.kind for p in doc.pieces}
+    if c.group.type in ("lead", "flash"):
+        assert not kinds & WAKEUPS
+    for p in doc.pieces:
+        if p.kind.startswith("recall."):
+            assert p.target == "private" and p.trigger == "after_end"
+            if c.group.type != "fan":
+                assert "回群" not in p.text, (p.id, p.text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_schedule_has_no_clashes(packs, name):
+    c, doc = packs[name]
+    seen: dict[tuple[int, str], str] = {}
+    q0, q1 = c.pack.quiet_hours
+    for p in doc.pieces:
+        if p.target != "group" or p.day is None or not p.time:
+            continue
+        key = (p.day, p.time)
+        if key in seen and not (p.condition and seen[key].startswith("closing")):  # 二选一 alternatives share
+            raise AssertionError((p.id, seen[key]))
+        seen[key] = p.id
+        assert not (p.time >= q0 or p.time < q1), (p.id, p.time, "in quiet hours")
+    for ev in doc.campaign["events"]:  # never on top of the campaign's own live events
+        for p in doc.pieces:
+            if p.target == "group" and p.day == ev["day"] and p.time:
+                t = _minutes(p.time)
+                assert not (_minutes(ev["time"]) - 30 <= t < _minutes(ev["until"]) + 15), (p.id, p.time, ev)
+
+
+def _minutes(t: str) -> int:
+    h, m = t.split(":")
+    return int(h) * 60 + int(m)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_wording_fits_what_is_given(packs, name):
+    c, doc = packs[name]
+    kind = c.lure.kind
+    for p in doc.pieces:
+        t = p.text
+        assert not re.search(r"每[份人]\s*[一1]份\s*\d", t), (p.id, t)  # 每份1份 / 每人一份1袋
+        assert not re.search(r"价值(\d+)元的\1元", t), (p.id, t)
+        assert not re.search(r"[1一]份\d+元券", t), (p.id, t)
+        if kind in ("service", "course", "coupon"):
+            assert "寄" not in t and "快递" not in t, (p.id, t)
+        if c.lure.claim_method == "pickup":
+            assert "送到家" not in t, (p.id, t)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_fulfilment_says_what_happens_next(packs, name):
+    from copygen.context import build_context
+
+    c, doc = packs[name]
+    (f,) = [p for p in doc.pieces if p.kind == "lure.fulfilment"]
+    steps = build_context(c)["lure"]["claim"]["next"]
+    assert steps and all(step in f.text for step in steps), (f.text, steps)
+    assert c.lure.mechanic.kind != "threshold" or c.lure.mechanic.condition not in f.text  # not the rule again
+    if c.lure.mechanic.kind == "group_goal":
+        assert f.target == "group" and f.trigger == "on_goal"
+    else:
+        assert f.target == "private" and f.trigger == "on_task_done"
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_no_piece_repeats_and_no_leftover_audience_label(packs, name):
+    c, doc = packs[name]
+    texts = [p.text for p in doc.pieces]
+    assert len(set(texts)) == len(texts)
+    for p in doc.pieces:  # the audience description is for the operator, never pasted into copy
+        assert c.audience.who not in p.text or c.audience.who in (c.audience.identity or ""), (p.id, p.text)
+
+
+def test_a_different_seed_changes_the_phrasing():
+    cat = default_catalogue()
+    for ex in EXAMPLES:
+        c = load_campaign(ex)
+        a = {p.id: p.text for p in build_pack(c, cat, checker=None, seed=1).pieces}
+        b = {p.id: p.text for p in build_pack(c, cat, checker=None, seed=2).pieces}
+        same = sum(a[k] == b.get(k) for k in a)
+        assert same <= 0.2 * len(a), (ex.stem, same, len(a))
+
+
+def test_pack_md_lists_days_in_number_order():
+    from copygen.packout import to_markdown
+
+    c = load_campaign(next(p for p in EXAMPLES if p.stem == "gym-trial"))
+    md = to_markdown(build_pack(c, default_catalogue(), checker=None))
+    days = [int(d) for d in re.findall(r"^## 第(\d+)天", md, re.M)]
+    assert days == sorted(days) and 10 in days
+
+
+def test_a_rule_pack_naming_an_unknown_kind_is_refused(tmp_path):
+    from copygen import rulespec as rs
+    from copygen.errors import InputError
+
+    p = tmp_path / "ours.yaml"
+    p.write_text("module: ours\ndimension: ours\napplies_to: [lure.bogus]\nprinciple: 我们自己的规则\nrules:\n"
+                 "  - {id: OU01, name: ours, kind: existence, message: 别写这个, match: {terms: [某词]}}\n",
+                 encoding="utf-8")
+    with pytest.raises(InputError, match="不认识的文案类型：lure.bogus"):
+        rs.load_module(p)
+    p.write_text(p.read_text(encoding="utf-8").replace("lure.bogus", "lure.progress"), encoding="utf-8")
+    assert rs.load_module(p).applies_to == ["lure.progress"]
+
+
+def test_per_person_numbers_go_only_to_the_inviter():
+    c = load_campaign(next(p for p in EXAMPLES if p.stem == "fruit-lead"))
+    doc = build_pack(c, default_catalogue(), checker=None)
+    carriers = [p for p in doc.pieces if {"%INVITED%", "%REMAINING%"} & set(p.variables)]
+    assert [p.kind for p in carriers] == ["lure.progress"]
+    assert carriers[0].target == "private" and carriers[0].trigger == "on_invite"

@@ -256,3 +256,9 @@ def test_an_event_lasts_until_its_end(until, fired):
     pack = parse_pack({"campaign": {"type": "fan", "days": 7, "events": [ev]}, "pieces": [
         {"id": "t", "kind": "topic", "target": "group", "day": 2, "time": "21:00", "text": "今晚聊聊目标院校。"}]}, "p")
     assert any(f.rule == "PK24" for f in build_pack_checker().check(pack)) is fired
+
+
+def test_jsonl_without_findings_prints_nothing(tmp_path):
+    d = _messages(tmp_path, PIECES[1:2])
+    r = run("check", "--pack", str(d), "--format", "jsonl")
+    assert r.exit_code == 0 and r.stdout == ""

@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import InputError, field_errors, read_data
 
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
+# Campaign dates: a plausible range, so that day arithmetic (start + N days, wake-ups weeks later)
+# can never leave the calendar (date.max is 9999-12-31).
+CampaignDate = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 
 
 def _short(n: int):
@@ -26,7 +29,8 @@ def _short(n: int):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # NaN/inf are no quantity or price: refused as "not a finite number" instead of a puzzling bound
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True, allow_inf_nan=False)
 
 
 Industry = Literal["fresh", "education", "beauty", "baby", "food", "fitness", "retail", "other"]
@@ -77,7 +81,7 @@ class Group(_Model):
     name: NonEmpty = Field(description="群名（不含编号），如「林家果园福利群」")
     first_number: int = Field(6, ge=1, le=999, description="第一个群的编号；建议从6、7开始，不从1开始")
     duration_days: int = Field(3, ge=1, le=30, description="活动天数；引流群一般3-5天，结束后解散")
-    start_date: dt.date | None = Field(
+    start_date: CampaignDate | None = Field(
         None, description="开群日期（YYYY-MM-DD）；填了以后截止日期写成具体日期，更可信"
     )
     services: list[Service] = Field(min_length=1, description="群里按时提供的服务，至少一项")
@@ -131,7 +135,7 @@ class Claim(_Model):
     where: str = Field("", max_length=40, description="到哪里领或用，如「幸福里店收银台」「学府路校区或线上」")
     hours: str = Field("", max_length=30, description="营业或可约时间，如「每天9:00-21:00」")
     valid_days: int | None = Field(None, ge=1, le=366, description="领到后几天内有效，如 30")
-    valid_until: dt.date | None = Field(None, description="有效期到哪天（YYYY-MM-DD）")
+    valid_until: CampaignDate | None = Field(None, description="有效期到哪天（YYYY-MM-DD）")
     limit_per_person: int | None = Field(None, ge=1, le=100, description="每人限领几份，如 1")
     stock: int | None = Field(None, ge=1, le=1000000, description="一共多少份，如 300")
     eligible: str = Field("", max_length=40, description="谁能领，如「没办过卡的新朋友」；可留空")
@@ -163,7 +167,7 @@ class Lure(_Model):
     value_yuan: float | None = Field(None, ge=0, le=50000, description="价值（元）；可留空")
     relation: NonEmpty = Field(description="诱饵和主营产品的关系，如「店里当季主推的智利车厘子」")
     mechanic: Mechanic = Field(default_factory=InviteMechanic, description="领取方式")
-    deadline: dt.date | None = Field(None, description="截止日期；不填则为活动最后一天")
+    deadline: CampaignDate | None = Field(None, description="截止日期；不填则为活动最后一天")
     delivery: NonEmpty = Field("完成后24小时内发出", description="完成任务后多久兑现，如「当天下午送到家」")
     claimed: int | None = Field(None, ge=0, description="已领取人数（真实数字），用于「已有N人领取」")
     proof: list[NonEmpty] = Field(
@@ -217,6 +221,7 @@ class Topic(_Model):
     )
     answer: str = Field("", max_length=40, description="猜谜、小游戏的答案（揭晓时用），如「elephant（大象）」")
     clue: str = Field("", max_length=40, description="给玩家的提示，如「e开头，8个字母」")
+    example: str = Field("", max_length=40, description="接龙的第一条示范（群主先写），如「北京外国语大学」")
 
     @model_validator(mode="after")
     def _vote_needs_options(self) -> "Topic":
@@ -357,7 +362,7 @@ class Campaign(_Model):
 
 
 def parse_campaign(data: object, source: str = "<campaign>") -> Campaign:
-    """Validate already-loaded data; raise InputError with a field-path list."""
+    """Validate already-loaded data; raise InputError: one line naming each wrong field."""
     if not isinstance(data, dict):
         raise InputError(f"{source}: 活动文件的顶层必须是一个映射（键: 值）")
     try:

@@ -21,7 +21,9 @@ class _Fail(click.ClickException):
     exit_code = Exit.USAGE
 
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"copygen: {self.format_message()}", err=True)
+        from .errors import one_line  # the promise: exactly one line, whatever the message holds
+
+        click.echo(f"copygen: {one_line(self.format_message())}", err=True)
 
 
 class _Group(click.Group):
@@ -208,6 +210,9 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
     encoding = check_encoding(encoding)
     cfg = ck.load_config(config_path)
     engine = ck.build_checker(cfg)  # a bad config or rule pack fails here, before any draft is read
+    import gc
+
+    gc.freeze()  # the loaded rules live as long as the process: keep them out of every GC pass
     drafts = ck.read_paths(files, kind, encoding)
     if jsonl_path:
         drafts = chain(drafts, ck.read_jsonl(jsonl_path, kind or "lure", encoding))

@@ -243,12 +243,12 @@ def _thing(c: Campaign) -> dict[str, str]:
     if kind == "digital":
         size = f"（{_amount(qty, lure.unit)}）" if lure.unit not in ("份", "个") and qty > 1 else ""
         return {"phrase": lure.item, "each": f"一份{lure.item}", "name": lure.item, "size": size,
-                "value_note": Opt(f"（平时卖{value}元）" if value else "")}
+                "value_note": Opt(f"（价值{value}元）" if value else "")}
     phrase = f"{_amount(qty, lure.unit)}{lure.item}"
     if value and value in lure.relation:  # 和我们平时129元的那项是同一个: the price is already said
         value = ""
     return {"phrase": phrase, "each": phrase, "name": lure.item,
-            "value_note": Opt(f"（平时卖{value}元）" if value and kind != "goods" else (f"（价值{value}元）" if value else ""))}
+            "value_note": Opt(f"（价值{value}元）" if value else "")}
 
 
 # What the winner does to get it, by claim method; {…} filled from the claim.
@@ -347,6 +347,22 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         return [first, delivery, validity]
     when = "今晚" if "当晚" in delivery or "今晚" in delivery else "1小时内" if "1小时" in delivery else "尽快"
     return [f"我{when}私发给你，收到回我一声"]
+
+
+_AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?第二天起?"), "明天起"),
+            (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后?次日起?"), "明天起"),
+            (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当晚"), "今晚"),
+            (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
+            (re.compile(r"^(?:群满|完成)后"), ""))
+
+
+def at_done(text: str) -> str:
+    """The delivery line said at the moment it applies: 群满后第二天起到店领 → 明天起到店领, 完成当晚 → 今晚."""
+    for pattern, said in _AT_DONE:
+        new = pattern.sub(said, text, count=1)
+        if new != text:
+            return new
+    return text
 
 
 def _first_person(text: str, persona: str) -> str:
@@ -491,7 +507,7 @@ def _voice(c: Campaign) -> dict[str, Any]:
         intro = f"我是{name}"
     else:
         intro = f"我是{c.brand.name}的{role_name}"
-    short = clean(v.intro) if v.intro else f"我是{role_name}"
+    short = clean(v.intro).replace(f"{c.brand.name}的", "") if v.intro else f"我是{role_name}"
     level = v.emoji_level
     if v.trade_emoji is not None:
         trade = v.trade_emoji if level != "none" else ""
@@ -529,6 +545,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
     need = _threshold_days(c)
     k = deadline_day(c)
     mech["latest_start"] = days[k - need]["short"] if need and k - need >= 0 and g.start_date else ""
+    if mech["latest_start"] and "打卡" in mech["condition"]:
+        mech["offer"] = f"{mech['clause']}，最晚{mech['latest_start']}开始，{deadline['full']}截止"
     area = clean(c.brand.area)
     local = claim["method"] in ("booking", "pickup", "in_store") and area
     return {
@@ -565,7 +583,9 @@ def build_context(c: Campaign) -> dict[str, Any]:
         "voice": voice,
         "e": voice["e"],
         "ph": dict(PLACEHOLDERS),
-        "closing": {"next_step": clean(c.closing.next_step)},
+        "closing": {"next_step": clean(c.closing.next_step),
+                    "next_line": clean(c.closing.next_step) if "以后" in c.closing.next_step
+                    else f"以后{clean(c.closing.next_step)}"},
         "occasion": clean(c.occasion),
         "days": days,
     }
@@ -586,9 +606,9 @@ def _form_fits(form: str, t: Topic) -> bool:
     if form == "game":
         return bool(t.answer)
     if form == "relay":
-        return bool(t.options or t.answer)
+        return bool(t.example or t.options or t.answer)
     if form == "auto-relay":
-        return bool(t.options or t.answer) and any(h in theme for h in _RELAY_HINTS)
+        return bool(t.example) or bool(t.options or t.answer) and any(h in theme for h in _RELAY_HINTS)
     return True
 
 
@@ -617,7 +637,7 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
         form = min(options[day - 1], key=lambda f: (f == prev, nxt == [f], used[f], _PREFERENCE.index(f)))
         used[form] += 1
         prev = form
-        example = t.options[0] if t.options else clean(t.answer)
+        example = clean(t.example) or (t.options[0] if t.options else clean(t.answer))
         plan.append({"theme": clean(t.theme), "options": list(t.options), "form": form,
                      "form_label": TOPIC_FORM_LABEL[form], "answer": clean(t.answer), "clue": clean(t.clue),
                      "example": example,
@@ -629,7 +649,9 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
     if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
         offer = re.sub(r"^回群", "回来", offer)
-    return {"id": segment, "offer": offer}
+    # the gift alone (回来送一盒草莓 → 送一盒草莓), so a recall can say "你回来的话，送一盒草莓"
+    gift = re.sub(r"^(?:老朋友)?回(?:来|群)(?:看看)?", "", offer) if segment.startswith("lapsed") else offer
+    return {"id": segment, "offer": offer, "gift": gift}
 
 
 # ------------------------------------------------------------------ per piece --
@@ -680,7 +702,8 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     if cl["eligible"]:
         facts.append(f"再说一下谁能领：{cl['eligible']}。")
     facts.append(f"{lure['delivery']}。")
-    bits = [b for b in (cl["limit"], cl["validity"], cl["stock"]) if b]
+    group_goal = lure["mechanic"]["kind"] == "group_goal"
+    bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
         facts.append("，".join(bits) + "。")
     facts += [f"{_rotate(['大家关心的', '顺便说一句', '提醒一下'], i)}：{p}。" for i, p in enumerate(lure["proof"])]
@@ -697,9 +720,9 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     kind, n = m["kind"], len(base["days"])
     # news for today: an event that does not happen every day (a weekly live, a one-off talk)
     daily = {e["what"] for e in base["events"] if sum(x["what"] == e["what"] for x in base["events"]) >= n}
-    events = [e for e in base["events"] if e["day"] == day["n"] and e["what"] not in daily]
+    events = [e for e in base["events"] if e["day"] == day["n"] and e["what"] not in daily
+              and (time is None or e["time"] > time)]
     facts = nudge_facts(base)
-    cutoff = hhmm_phrase(base["closing_time"]) if day["is_last"] else "今晚12点"
     if day["is_first"]:
         fact = f"{m['gets']}。"
         if lure["claimed"]:
@@ -709,25 +732,28 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     elif day["is_deadline"] and kind == "flash":
         fact = f"今天{hhmm_phrase(m['flash_time'])}开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。"
     elif day["is_deadline"]:
-        fact = f"{m['gets']}，{cutoff}前{m['when_done']}的都算。"
+        fact = f"今天是最后一天：{m['gets']}。"
     elif events:
         ev = events[0]
         fact = f"今天{hhmm_phrase(ev['time'])}有{ev['what']}，别错过。"
-        if k - 1 < len(facts):
-            fact += facts[k - 1]
     else:
         fact = facts[(k - 1) % len(facts)] if facts else f"{m['gets']}。"
-    if kind == "threshold" and not day["is_first"] and not day["reachable"] and not day["is_deadline"]:
+    first_late = next((d["n"] for d in base["days"] if not d["reachable"]), None)
+    if kind == "threshold" and not day["is_first"] and day["n"] == first_late and not day["is_deadline"]:
         fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
     who = lure["invite_who"]
     help_lines = {
-        "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行"],
+        "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行",
+                   "拉满的我会私聊你怎么领", "有朋友想进群的，直接拉就行"],
         "group_goal": [f"身边有需要的{who}拉进来，{lure['claim']['rush']}", f"帮忙拉一位{who}进来，我们{lure['claim']['rush']}",
-                       f"认识的{who}拉一位进来就行"],
-        "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下"]
+                       f"认识的{who}拉一位进来就行", "群一满我就在群里通知", f"多一位{who}，就早一天领到"],
+        "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下",
+                       "打满的我会私聊你", "坚持住，就差几天了"]
                       if "打卡" in m["condition"] else
-                      ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看"]),
-        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "开抢前我会再提醒一次", "每人只算第一条回复"],
+                      ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
+                       "满足条件的我会私聊你怎么领", "有疑问随时@我"]),
+        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "每人只算第一条回复", "手快有，手慢无",
+                  "抢到的我会私聊你怎么领", "没抢到的别急，以后还有"],
     }[kind]
     if kind == "flash":
         at = hhmm_phrase(m["flash_time"])
@@ -755,21 +781,28 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
             "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
                            f"离每人{lure['each']}又近一步"],
-            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送", f"坚持下来就有{lure['phrase']}"],
+            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送",
+                          f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"满足条件就有{lure['phrase']}"],
             "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份", f"{m['flash_at']}开抢"],
         }[kind]
         fact = f"{_rotate(short, k)}。" + fact
     if kind == "group_goal" and not day["is_first"]:
         fact = f"群里现在{base['ph']['members']}人，" + fact
     scene = _SCENE[lure["claim"]["method"]].format(item=lure["name"])
+    if kind == "group_goal":
+        scene = scene.replace("完成了", "群一满")
+    elif lure["claim"]["method"] == "online":
+        scene = f"我这边都准备好了，{lure['delivery']}"
     title = "福利进度（今天截止）" if day["is_deadline"] else "福利进度"
-    return {"fact": fact, "help": _rotate(help_lines, k), "deadline_line": deadline_line, "countdown": countdown,
+    # the last day never says "a few days to go": it says what happens to those who made it
+    help_line = help_lines[3] if day["is_deadline"] else _rotate(help_lines, k)
+    return {"fact": fact, "help": help_line, "deadline_line": deadline_line, "countdown": countdown,
             "ask": ask, "title": title, "scene": scene, "greet": greet}
 
 
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
-    steps = list(lure["claim"]["next"])
+    steps = [at_done(x) for x in lure["claim"]["next"]]
     if m["kind"] == "group_goal":
         opening = f"群满{m['members']}人啦！谢谢每一位拉朋友进来的{v['address'].removesuffix('们')}。"
         congrats = f"群满{m['members']}人啦，说到做到：每人{lure['each']}！"
@@ -792,7 +825,8 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     offer = f"这几天在送{lure['phrase']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['eligible']}可以领）"
-    return {"from": Opt("" if generic else f"从{name}过来的吧～"), "offer": Opt(offer)}
+    del generic  # channel names are the operator's labels (业主群转发, 地推): never read out to a newcomer
+    return {"from": Opt(""), "offer": Opt(offer)}
 
 
 def _private(base: dict[str, Any]) -> dict[str, Any]:
@@ -803,7 +837,8 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
     offer = (f"以后{rest}，" if rest else "") + f"{b['sells']}的事也可以直接问我。"
     return {
         "offer": offer,
-        "asks": [f"问问{b['sells']}", "看看最近有什么活动", "先随便看看"],
+        "asks": [{"course": "问问课程和价格", "service": "问问服务和价格"}.get(base["lure"]["type"], "问问东西和价格"),
+                 "看看最近有什么活动", "先随便看看"],
         "steps": [f"问{b['sells']}的事，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
                   "不方便打字就发语音，我看到都会回"],
     }
@@ -818,7 +853,7 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     if lure["claim"]["eligible"]:
         offer += f"，{lure['claim']['eligible']}可以领"
     if g["dissolves"]:
-        life = f"群开到{g['end']}，之后解散；以后{base['closing']['next_step']}。"
+        life = f"群开到{g['end']}，之后解散；{base['closing']['next_line']}。"
     else:
         life = "这个群长期保留，不解散。"
     return {"purpose": purpose, "offer": offer, "life": life}
@@ -829,7 +864,8 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[st
     today = f"{_today(day, g['has_dates'])}，活动最后一天"
     if m["kind"] == "group_goal":
         if outcome == "unmet":
-            fallback = cl["not_reached"] or "这次的福利就发不了了，还是谢谢大家"
+            rest = re.sub(r"^(?:群)?没(?:满|凑满|达到)[^，,也]*也", "", cl["not_reached"])
+            fallback = f"不过也{rest}，私聊我领" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
             reward = f"群满{m['members']}人了，每人{lure['each']}：{cl['next_text']}"
@@ -840,7 +876,7 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[st
                   "booking": "还没约时间的，私聊我约", "online": f"{lure['name']}都私发了，没收到的私聊我"}[cl["method"]]
         reward = f"{done}的{v_or(base)}，{follow}"
     life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
-    return {"today": today, "reward": reward, "group": life}
+    return {"today": today, "reward": reward, "group": life, "group_short": life.removeprefix("这个群")}
 
 
 def v_or(base: dict[str, Any]) -> str:
@@ -858,9 +894,12 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     elif topic["form"] == "game":
         q = "，猜猜是什么？"
     else:
-        q = "，你的答案是？" if theme.startswith("你") else "是什么？"
+        q = "，你的答案是？" if theme.startswith("你") else ""
     photo = f"{theme}！" if theme.startswith("晒") else f"主题是「{theme}」"
-    line = f"{theme}{q}" if _is_question(theme) else f"「{theme}」{q}"  # a question needs no quotes
+    if _is_question(theme) or theme.startswith("你"):
+        line = f"{theme}{q}" if _is_question(theme) else f"「{theme}」{q}"  # a question needs no quotes
+    else:  # a noun theme (孩子最喜欢的一本英文绘本) is an invitation, not a label
+        line = f"聊聊{theme}吧，你家的是？" if "孩子" in theme or "家" in theme else f"聊聊{theme}吧，你的呢？"
     return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line}
 
 
@@ -875,8 +914,8 @@ def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]
 def _recall(base: dict[str, Any]) -> dict[str, str]:
     g, b = base["group"], base["brand"]
     if g["dissolves"]:
-        return {"back": f"之前的群已经解散了，{b['name']}这边一切照旧，有{b['sells']}的事随时找我。",
-                "news": f"{b['name']}一切照旧，有新活动我会先告诉你"}
+        return {"back": f"之前的群已经解散了，最近还需要{b['sells']}的话，回个1，我把最近的活动发你。",
+                "news": f"最近还需要{b['sells']}吗？回个1，我把最近的活动发你"}
     return {"back": f"群里{g['regular_text']}都还在，回群看看就行。", "news": f"群里{g['regular_text']}照常"}
 
 

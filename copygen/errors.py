@@ -62,7 +62,7 @@ _EXPECTED = {
     "missing": "缺少这一项",
     "extra_forbidden": "没有这一项（拼错了？）",
     "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
-    "float_type": "应为数字", "float_parsing": "应为数字",
+    "float_type": "应为数字", "float_parsing": "应为数字", "finite_number": "应为有限的数字",
     "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
     "string_type": "应为文字", "list_type": "应为列表（- 开头的多行，或 [a, b]）",
     "dict_type": "应为键: 值的映射", "model_type": "应为键: 值的映射", "model_attributes_type": "应为键: 值的映射",
@@ -158,3 +158,11 @@ def field_errors(err, model=None) -> list[str]:
         hint = _hint(model, loc) if model is not None and not out else ""  # the first error carries the help
         out.append(f"{path}: {what}{wrote}" + (f"（{hint}）" if hint else ""))
     return out
+
+
+_LINE_BREAKS = {ord(c): "⏎" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}  # what str.splitlines splits on
+
+
+def one_line(s: str) -> str:
+    """A message as one line: every line break (\\n, \\r, \\x1e, U+2028…) shown as ⏎."""
+    return s.translate(_LINE_BREAKS)

@@ -59,7 +59,7 @@ class Doc:
         present, every needle occurrence as (end index, needle))."""
         got = self._masks.get(view)
         if got is None:
-            got = self._masks[view] = self._prefilter.scan(view, self.view(view))  # type: ignore[union-attr]
+            got = self._masks[view] = self._prefilter.scan(view, self.view(view), self.chars(view))  # type: ignore[union-attr]
         return got
 
     @cached_property
@@ -94,7 +94,13 @@ class Doc:
         """The set of characters of one view (what gates are checked against)."""
         got = self._chars.get(view)
         if got is None:
-            got = self._chars[view] = frozenset(self.view(view))
+            if view == "raw":
+                got = self.text.raw_chars
+            elif view == "norm" and self.text.norm_chars is not None:
+                got = self.text.norm_chars
+            else:
+                got = frozenset(self.view(view))
+            self._chars[view] = got
         return got
 
     @cached_property
@@ -211,6 +217,7 @@ class Matcher:
     bit: int = 0
     tbit: int = 0
     term_set: frozenset[str] = frozenset()
+    multi_char: bool = False  # every term has 2+ characters (the automaton records their positions)
     rneedles: tuple = ()  # each regex's own needles (None: unknown)
     _plans: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -243,7 +250,8 @@ class Matcher:
         if needles is not None and (not needles or "" in needles):
             needles = None
         return cls(term_re, regexes, toks, p.view, combined, probe, gate, gt.terms_gate(list(toks)) if toks else None,
-                   frozenset(needles) if needles is not None else None, term_set=frozenset(terms), rneedles=rneedles)
+                   frozenset(needles) if needles is not None else None, term_set=frozenset(terms), rneedles=rneedles,
+                   multi_char=all(len(t) > 1 for t in terms))
 
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.regexes) or bool(self.tokens)
@@ -267,7 +275,7 @@ class Matcher:
     def find(self, doc: Doc) -> list[tuple[int, int]]:
         if (self.terms is None and not self.regexes) or self._gated(doc):
             spans = []
-        elif self.bit and not self.regexes and doc._prefilter is not None:
+        elif self.bit and not self.regexes and doc._prefilter is not None and self.multi_char:
             spans = self._term_spans(doc)
         else:
             spans = [span for span, _ in self.matches(doc)]
@@ -319,31 +327,37 @@ class Matcher:
         return out
 
     def _plan(self, doc: Doc) -> tuple:
-        """(terms, regexes, combined) for this draft: with the prefilter, only the terms present
-        and the regexes whose needles are present.  An alternative that cannot match anywhere
-        in the text never wins at any position, so the scan finds exactly what the full one does."""
+        """(terms, regexes, combined, emulate) for this draft.  With the prefilter: the terms
+        pattern only when a term is present, only the regexes whose needles are present, and
+        ``emulate`` when every such alternative needs a needle (so none can match empty): the
+        combined alternation is then read off the alternatives' own scans (``_alternation``)
+        instead of compiling a regex for each subset.  An alternative that cannot match
+        anywhere never wins a position, so the matches are exactly the full scan's."""
         if not self.bit or doc._prefilter is None:
-            return self.terms, self.regexes, self.combined
+            return self.terms, self.regexes, self.combined, False
         present = doc.scan(self.view)[1]
-        pt = self.term_set & present if self.terms is not None else frozenset()
-        ri = tuple(i for i, n in enumerate(self.rneedles) if n is None or not n.isdisjoint(present))
-        key = (pt, ri)
+        key = (self.terms is not None and not self.term_set.isdisjoint(present),
+               tuple(i for i, n in enumerate(self.rneedles) if n is None or not n.isdisjoint(present)))
         plan = self._plans.get(key)
         if plan is None:
-            if len(self._plans) > 512:
+            if len(self._plans) > 4096:
                 self._plans.clear()
-            terms = LazyRe("|".join(re.escape(t) for t in sorted(pt, key=len, reverse=True))) if pt else None
-            regexes = [self.regexes[i] for i in ri]
-            combined = None
-            if self.combined is not None and (terms or regexes):
-                parts = ([terms.pattern] if terms else []) + [r.pattern for r in regexes]
-                combined = LazyRe("|".join(f"(?:{x})" for x in parts))
-            plan = self._plans[key] = (terms, regexes, combined)
+            terms = self.terms if key[0] else None
+            regexes = [self.regexes[i] for i in key[1]]
+            emulate = self.combined is not None and all(self.rneedles[i] is not None for i in key[1])
+            plan = self._plans[key] = (terms, regexes, self.combined, emulate)
         return plan
 
     @staticmethod
     def _search(s: str, plan: tuple) -> Iterable[re.Match]:
-        terms, regexes, combined = plan
+        terms, regexes, combined, emulate = plan
+        if emulate:
+            alts = ([terms] if terms is not None else []) + regexes
+            if len(alts) == 1:
+                yield from alts[0].finditer(s)
+            elif alts:
+                yield from _alternation(s, [a.compiled for a in alts])
+            return
         if combined is not None:
             for m in combined.finditer(s):
                 if m.end() > m.start():
@@ -360,19 +374,38 @@ class Matcher:
         if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
             if self._gated(doc):
                 return False
-            combined = self._plan(doc)[2]
-            return combined is not None and combined.search(doc.norm) is not None
+            return next(iter(self._search(doc.norm, self._plan(doc))), None) is not None
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True
         return False
 
 
+def _alternation(s: str, alts: list[re.Pattern]) -> Iterable[re.Match]:
+    """What ``(?:A)|(?:B)|…`` ``.finditer(s)`` yields, from each alternative's own search, for
+    alternatives that never match empty and have no groups: the leftmost start wins, and at one
+    start the first alternative in order; the scan goes on from the end of the match."""
+    nxt = [a.search(s) for a in alts]
+    while True:
+        best = None
+        for m in nxt:
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m  # strict <: at equal starts the earlier alternative wins
+        if best is None:
+            return
+        yield best
+        end = best.end()
+        for i, m in enumerate(nxt):
+            if m is not None and m.start() < end:
+                nxt[i] = alts[i].search(s, end)
+
+
 class Prefilter:
     """Every needle of every matcher of a checker in one Aho-Corasick automaton per view
     (pyahocorasick): one pass over a draft's view gives the bits of the matchers that can
-    match; the others answer "nothing" without running a regex.  Pickles as its needles;
-    the automata are built on first use."""
+    match; the others answer "nothing" without running a regex.  One-character needles are
+    looked up in the draft's character set instead (they would flood the automaton's output).
+    Pickles as its needles; the automata are built on first use."""
 
     def __init__(self, matchers: Iterable["Matcher"]):
         self.entries: dict[str, dict[str, int]] = {}
@@ -390,13 +423,19 @@ class Prefilter:
                 table = self.entries.setdefault("norm", {})
                 for s in m.tokens:
                     table[s] = table.get(s, 0) | m.tbit
+        self._split()
+
+    def _split(self) -> None:
         self._automata: dict[str, object] = {}
+        self._single = {v: {s: b for s, b in e.items() if len(s) == 1} for v, e in self.entries.items()}
+        self._single_keys = {v: frozenset(e) for v, e in self._single.items()}
 
     def __getstate__(self) -> dict:
         return {"entries": self.entries}
 
     def __setstate__(self, state: dict) -> None:
-        self.entries, self._automata = state["entries"], {}
+        self.entries = state["entries"]
+        self._split()
 
     def _automaton(self, view: str):
         a = self._automata.get(view)
@@ -405,13 +444,16 @@ class Prefilter:
 
             a = ahocorasick.Automaton()
             for s, bits in self.entries.get(view, {}).items():
-                a.add_word(s, (bits, s))
+                if len(s) > 1:
+                    a.add_word(s, (bits, s))
             if len(a):
                 a.make_automaton()
             self._automata[view] = a
         return a
 
-    def scan(self, view: str, text: str) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+    def scan(self, view: str, text: str, chars: frozenset[str]) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+        """(bits, needles present, occurrences of the multi-character needles) for one view;
+        ``chars`` is the set of the text's characters."""
         a = self._automaton(view)
         mask = 0
         occ: list[tuple[int, str]] = []
@@ -419,6 +461,12 @@ class Prefilter:
             for end, (bits, s) in a.iter(text):
                 mask |= bits
                 occ.append((end, s))
+        singles = chars & self._single_keys.get(view, frozenset())
+        if singles:
+            table = self._single[view]
+            for c in singles:
+                mask |= table[c]
+            return mask, frozenset(s for _, s in occ) | singles, occ
         return mask, frozenset(s for _, s in occ), occ
 
 

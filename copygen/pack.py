@@ -110,6 +110,8 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
         return [t for t in ordered if t.variant == form] + [  # other forms only where they can work
             t for t in ordered if t.variant != form and not t.variant.startswith("reveal")
             and (t.variant != "vote" or has_options) and (t.variant != "game" or has_answer)]
+    if slot.extra.get("no_poll"):
+        ordered = [t for t in ordered if t.variant != "question"]
     k = nth % len(ordered)
     return ordered[k:] + ordered[:k]
 

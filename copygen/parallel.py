@@ -77,6 +77,9 @@ def _init_worker(cfg: Config) -> None:
     if tracemalloc.is_tracing():  # a forked worker inherits the parent's tracing, which only slows it down
         tracemalloc.stop()
     _worker_checker = build_checker(cfg)
+    import gc
+
+    gc.freeze()  # the worker's rules live as long as it does: keep them out of every GC pass
 
 
 def _check_chunk(chunk: list[tuple[str, str, str]], paragraphs: str) -> list[DraftReport]:

@@ -167,7 +167,7 @@ def plan(c: Campaign) -> list[Slot]:
             if t["form"] == "game":  # a game needs its answer: the next day at noon, or before the end
                 rday, rwant = (d + 1, "12:00") if d < n else (d, _hhmm(_min(when) + 45))
                 rtime = at("topic", rday, rwant)
-                reveal = ("明天" if rday > d else "今晚") + hhmm_phrase(rtime)
+                reveal = ("明天" if rday > d else "今晚") + hhmm_phrase(rtime).removeprefix("晚上")
                 add(Slot(f"topic.d{d}.answer", "topic", "group", day=rday, time=rtime,
                          extra={"topic": {**t, "form": "reveal"}, "reveal": reveal}))
             add(Slot(f"topic.d{d}", "topic", "group", day=d, time=when, extra={"topic": t, "reveal": reveal}))
@@ -187,14 +187,16 @@ def plan(c: Campaign) -> list[Slot]:
         last_event = max((e["until"] for e in events(c) if e["day"] == n and e["what"].startswith("开抢")),
                          default=None)
         close_at = at("closing", n, want, not_before=last_event)
+        # two polls in one evening are one too many: after a vote or a game the closing asks nothing
+        no_poll = {"no_poll": n <= len(topics) and topics[n - 1]["form"] in ("vote", "game")}
         if m.kind == "group_goal":  # the last night says what actually happened
             members = m.members
-            add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met"},
+            add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met", **no_poll},
                      condition=f"群满{members}人时发这条"))
-            add(Slot("closing.unmet", "closing", "group", day=n, time=close_at, extra={"outcome": "unmet"},
+            add(Slot("closing.unmet", "closing", "group", day=n, time=close_at, extra={"outcome": "unmet", **no_poll},
                      condition=f"群没满{members}人时发这条"))
         else:
-            add(Slot("closing", "closing", "group", day=n, time=close_at))
+            add(Slot("closing", "closing", "group", day=n, time=close_at, extra=no_poll))
 
     # Wake-ups speak to members who went quiet in a group that is still there: never in a group
     # that lives only a few days.  A long campaign gets them in its second half; a fan group
@@ -204,7 +206,7 @@ def plan(c: Campaign) -> list[Slot]:
     for i, kind in enumerate(wake_kinds):
         seg = SEGMENT_OF[kind]
         ctx = {"segment": segment_context(c, seg)}
-        if not lives_long:
+        if not lives_long or not ctx["segment"]["offer"]:  # no wake-up for a segment the campaign left empty
             continue
         if n >= WAKEUP_MIN_DAYS:
             day = min(n, WAKEUP_MIN_DAYS // 2 + 1 + i * 2)

@@ -66,4 +66,44 @@ def _t2s_only(c: str, t2s: dict[str, str]) -> str:
     return c if c == "著" else t2s.get(c, c)
 
 
-T2S, PHRASES, PHRASE_CHARS = _load()
+_SOURCES = ("TSCharacters.txt", "TSPhrases.txt", "TWVariantsRevPhrases.txt", "HKVariantsRevPhrases.txt")
+
+
+def _cached() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
+    """``_load()``, kept in the user cache directory (marshal) keyed by the OpenCC files and this
+    module, so a cold start does not parse OpenCC's text files again (COPYGEN_NO_CACHE=1: off)."""
+    import marshal
+    import os
+
+    if os.environ.get("COPYGEN_NO_CACHE", "") not in ("", "0"):
+        return _load()
+    try:
+        import opencc
+        import platformdirs
+
+        folder = Path(opencc.__file__).resolve().parent / "dictionary"
+        stamp = [(n, (folder / n).stat().st_size, (folder / n).stat().st_mtime_ns) for n in _SOURCES]
+        me = Path(__file__).stat()
+        import hashlib
+
+        key = hashlib.sha256(repr((stamp, me.st_size, me.st_mtime_ns, str(folder))).encode()).hexdigest()[:24]
+        cache = Path(platformdirs.user_cache_dir("copygen")) / f"t2s-{key}.marshal"
+        try:
+            t2s, phrases, chars = marshal.loads(cache.read_bytes())
+            return t2s, phrases, frozenset(chars)
+        except Exception:  # missing or unreadable: rebuild below
+            pass
+        got = _load()
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(got))
+            os.replace(tmp, cache)
+        except OSError:  # read-only home: no cache
+            pass
+        return got
+    except Exception:
+        return _load()
+
+
+T2S, PHRASES, PHRASE_CHARS = _cached()

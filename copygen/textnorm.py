@@ -138,11 +138,14 @@ class _FoldTable(dict):
         self[o] = f
         if len(f) != 1:
             _RESIZING.add(ch)
+        if f == ch:
+            _SAME.add(ch)
         return f
 
 
 _TABLE = _FoldTable()
 _RESIZING: set[str] = set()  # characters seen so far that fold to '' or to several characters
+_SAME: set[str] = set()  # characters seen so far that fold to themselves
 
 
 def fold(ch: str) -> str:
@@ -208,19 +211,28 @@ class Text:
 
     def __init__(self, raw: str):
         self.raw = raw
-        norm = raw.translate(_TABLE)
-        if len(norm) == len(raw) and _RESIZING.isdisjoint(raw):
-            self._map = range(len(raw) + 1)  # every character folded to exactly one: identity map
+        chars = self.raw_chars = frozenset(raw)
+        if _SAME.issuperset(chars):  # every character already known to fold to itself
+            norm = raw
+            self._map = range(len(raw) + 1)
         else:
-            idx: list[int] = []
-            table = _TABLE
-            for i, ch in enumerate(raw):
-                idx.extend([i] * len(table[ord(ch)]))
-            idx.append(len(raw))
-            self._map = idx
-        self.norm = _fold_ambiguous(norm)  # one character for one: the map above still holds
-        if not PHRASE_CHARS.isdisjoint(raw):
+            norm = raw.translate(_TABLE)
+            if len(norm) == len(raw) and _RESIZING.isdisjoint(chars):
+                self._map = range(len(raw) + 1)  # every character folded to exactly one: identity map
+            else:
+                idx: list[int] = []
+                table = _TABLE
+                for i, ch in enumerate(raw):
+                    idx.extend([i] * len(table[ord(ch)]))
+                idx.append(len(raw))
+                self._map = idx
+        if any(c in norm for c in _FORMAL_AMBIGUOUS):
+            norm = _fold_ambiguous(norm)  # one character for one: the map above still holds
+        self.norm = norm
+        if not PHRASE_CHARS.isdisjoint(chars):
             self.norm = self._fold_phrases(self.norm)
+        # the characters of norm (what gates test), known for free when norm is raw
+        self.norm_chars = chars if self.norm is raw else None
 
     def _fold_phrases(self, norm: str) -> str:
         """Phrase-level Traditional → Simplified (一目瞭然, 優惠卷, words that keep 著), same length."""

@@ -31,6 +31,8 @@ def expected_kinds(c) -> set[str]:
     kinds = set(KINDS) - set(c.pack.skip)
     if c.group.type != "fan":
         kinds -= WAKEUPS
+    # a wake-up speaks to a segment the campaign defined (it has an offer), never to an empty one
+    kinds -= {k for k in WAKEUPS if not getattr(c.segments, k.split(".")[1]).offer.strip()}
     if c.lure.mechanic.kind != "invite":  # only an inviter has a progress of their own
         kinds.discard("lure.progress")
     return kinds

@@ -196,7 +196,8 @@ def check(files: tuple[str, ...], kind: str | None, fmt: str, jsonl_path: str | 
         if files or jsonl_path or fix or kind:
             raise click.UsageError("--pack 不能和 FILE、--jsonl、--kind、--fix 一起用")
         out, errors = check_pack_cli(pack_path, fmt, ck.load_config(config_path))
-        click.echo(out)
+        if out:  # jsonl with no findings: no line at all
+            click.echo(out)
         if errors and not nofail:
             sys.exit(Exit.FINDINGS)
         return

@@ -10,12 +10,15 @@ The campaign dict is read leniently, each field with its default when absent, so
 packs written before a field existed still load:
 
     brand, group, type (lead|fan|flash), days, start_date,
-    end_date (the group's last day; null = not known), deadline (null = the last day),
+    end_date (the campaign's last day; null = not known), dissolves (false: the group lives on
+    after it; default: a lead or flash group is dissolved, a fan group is not),
+    deadline (null = the last day),
     mechanic, nudge_cap (1), quiet_hours (["22:00", "08:00"]),
-    events ([{"day", "time", "what"}]: the campaign's own live events)
+    events ([{"day", "time", "until", "what"}]: the campaign's own live events)
 
-When to judge a group as ended: ``end_date`` when given, else a lead or flash group
-ends after its ``days`` (it is dissolved after its last day); a fan group lives on.
+When to judge a group as ended: never when ``dissolves`` is false; else on ``end_date``
+when given, else a lead or flash group ends after its ``days`` (it is dissolved after
+its last day); a fan group lives on.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -33,7 +36,10 @@ from .errors import InputError, field_errors
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 Target = Literal["group", "private", "moments", "poster"]
-Trigger = Literal["on_join", "on_add", "on_task_done", "on_goal", "on_invite", "after_end"]
+# What sends a piece: on_join / on_add / on_task_done / on_invite / on_goal … (an event), or
+# after_end (a day count after the campaign); null = at its day and time.  Open, so a new
+# event a bot knows about needs no change here.
+Trigger = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
 PACK_FILES = ("pack.json", "messages.jsonl")
 
 
@@ -44,6 +50,7 @@ class _In(BaseModel):
 class Event(_In):
     day: int = Field(ge=1)
     time: str = Field(pattern=HHMM)
+    until: str | None = Field(None, pattern=HHMM)  # when it ends (default: the rule's own window)
     what: str = ""
 
 
@@ -54,6 +61,7 @@ class CampaignInfo(_In):
     days: int | None = Field(None, ge=1)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
+    dissolves: bool | None = None  # false: the group lives on after end_date (the campaign ends, not the group)
     deadline: dt.date | None = None
     mechanic: str | None = None
     nudge_cap: int = Field(1, ge=0)
@@ -88,6 +96,7 @@ class PieceIn(_In):
     time: str | None = Field(None, pattern=HHMM)
     trigger: Trigger | None = None
     offset_days: int | None = Field(None, ge=0)
+    condition: str | None = None  # sent only if this holds (群满100人时发这条): pieces with different ones are alternatives
     variables: list[str] = []
     text: str
 
@@ -144,13 +153,15 @@ class Timeline:
                     self.start = p.date - dt.timedelta(days=p.day - 1)
                     break
         self.days = c.days
-        if c.end_date and self.start:
+        if c.dissolves is False:  # the campaign ends, the group stays
+            self.end_day = None
+        elif c.end_date and self.start:
             self.end_day: int | None = (c.end_date - self.start).days + 1
         elif c.type in ("lead", "flash") and c.days:
             self.end_day = c.days
         else:
             self.end_day = None
-        self.end_date = c.end_date or (self.date_of(self.end_day) if self.end_day else None)
+        self.end_date = None if self.end_day is None else (c.end_date or self.date_of(self.end_day))
         if c.deadline and self.start:
             self.deadline_day: int | None = (c.deadline - self.start).days + 1
         else:

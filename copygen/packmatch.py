@@ -32,8 +32,13 @@ REL_OFFSET = {"今天": 0, "今日": 0, "今晚": 0, "今儿": 0, "明天": 1, "
 REL_WEEKDAY = re.compile(_REL + r"(?:是|就是)?\s*[（(]?\s*(?:周|星期|礼拜)([一二三四五六日天七])")
 REL_DATE = re.compile(_REL + r"(?:是|就是)?\s*(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
 _WEEKDAY_WORD = re.compile(r"(?:周|星期|礼拜)[一二三四五六日天七]")
-EVENT_TRIGGERS = ("on_join", "on_add", "on_task_done")  # sent when something happens, not at a time
-TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时", "after_end": "活动结束后"}
+TRIGGER_LABEL = {"on_join": "有人入群时", "on_add": "加好友后", "on_task_done": "有人完成任务时",
+                 "on_invite": "有人邀请了好友时", "on_goal": "群满员时", "after_end": "活动结束后"}
+
+
+def event_triggered(trigger: str | None) -> bool:
+    """Sent when something happens (on_join, on_add, on_goal…), not at a day and time."""
+    return trigger is not None and trigger != "after_end"
 
 
 def cn_number(s: str) -> int | None:
@@ -129,15 +134,18 @@ class View:
             return ("after", p.offset_days or 0)
         return None
 
+    def alternatives(self, i: int, j: int) -> bool:
+        """Only one of the two goes out: variants of one slot, or pieces sent on different conditions."""
+        p, q = self.pieces[i], self.pieces[j]
+        if p.slot is not None and p.slot == q.slot:
+            return True
+        return bool(p.condition and q.condition and p.condition != q.condition)
+
     def one_per_slot(self, idx: list[int]) -> list[int]:
-        """The variants of one slot go out once: keep the first piece of each slot."""
-        seen: set[str] = set()
-        out = []
+        """What actually goes out: the first of every set of alternatives."""
+        out: list[int] = []
         for i in idx:
-            p = self.pieces[i]
-            s = p.slot or p.id
-            if s not in seen:
-                seen.add(s)
+            if not any(self.alternatives(i, j) for j in out):
                 out.append(i)
         return out
 

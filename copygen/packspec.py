@@ -67,7 +67,7 @@ class Where(_M):
     """Where a placeholder may go: every field given must match the piece."""
 
     targets: list[Target] | None = None
-    triggers: list[Literal[Trigger, "scheduled"]] | None = None  # type: ignore[valid-type]
+    triggers: list[Trigger] | None = None  # "scheduled": a piece sent at its day and time
     kinds: list[str] | None = None
 
     def matches(self, target: str, trigger: str | None, kind: str) -> bool:

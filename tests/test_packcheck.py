@@ -231,3 +231,34 @@ def test_an_unknown_pack_kind_is_a_clear_error(tmp_path):
                                      encoding="utf-8")
     with pytest.raises(InputError, match="未知的整包规则类型 'nope'"):
         load_pack_module(tmp_path / "x.yaml")
+
+
+@pytest.mark.parametrize("dissolves, fired", [(False, False), (True, True), (None, True)])
+def test_dissolves_false_keeps_the_group_alive_after_end_date(dissolves, fired):
+    from copygen.packio import parse_pack
+    from copygen.packrules import build_pack_checker
+
+    camp = {"type": "lead", "days": 3, "start_date": "2027-03-01", "end_date": "2027-03-03"}
+    if dissolves is not None:
+        camp["dissolves"] = dissolves
+    pack = parse_pack({"campaign": camp, "pieces": [
+        {"id": "w", "kind": "wakeup.lurker", "target": "group", "trigger": "after_end", "offset_days": 7,
+         "time": "19:30", "text": "潜水的同学们冒个泡。"}]}, "p")
+    assert any(f.rule == "PK40" for f in build_pack_checker().check(pack)) is fired
+
+
+@pytest.mark.parametrize("until, fired", [("21:30", True), (None, False)])
+def test_an_event_lasts_until_its_end(until, fired):
+    from copygen.packio import parse_pack
+    from copygen.packrules import build_pack_checker
+
+    ev = {"day": 2, "time": "20:00", "what": "直播"} | ({"until": until} if until else {})
+    pack = parse_pack({"campaign": {"type": "fan", "days": 7, "events": [ev]}, "pieces": [
+        {"id": "t", "kind": "topic", "target": "group", "day": 2, "time": "21:00", "text": "今晚聊聊目标院校。"}]}, "p")
+    assert any(f.rule == "PK24" for f in build_pack_checker().check(pack)) is fired
+
+
+def test_jsonl_without_findings_prints_nothing(tmp_path):
+    d = _messages(tmp_path, PIECES[1:2])
+    r = run("check", "--pack", str(d), "--format", "jsonl")
+    assert r.exit_code == 0 and r.stdout == ""

@@ -3,7 +3,8 @@
 
 Texts are compared on ``packmatch.repeat_key`` (no dates, weekdays, placeholders,
 punctuation or emoji); ``similarity`` is difflib's ratio (1.0 = identical).  Never
-compared: variants of one slot, welcomes of different channels, private messages to
+compared: alternatives (variants of one slot, pieces sent on different conditions),
+welcomes of different channels, private messages to
 different segments; ``same_target`` / ``same_kind`` / ``days_apart`` narrow further.
 In sentence mode, two pieces that repeat as a whole are left to the piece rule.
 The hit is on the later piece (its first line, or the sentence).
@@ -36,8 +37,8 @@ def compile(spec: Spec, ctx: Context) -> Spec:
 
 def _comparable(spec: Spec, v: View, i: int, j: int) -> bool:
     p, q = v.pieces[i], v.pieces[j]
-    if p.slot is not None and p.slot == q.slot:
-        return False  # variants of one slot: the operator sends one of them
+    if v.alternatives(i, j):
+        return False  # variants of one slot, or pieces for different outcomes: only one goes out
     if p.channel and q.channel and p.channel != q.channel:
         return False  # each channel's joiners get their own welcome
     if p.target == q.target == "private" and p.segment and q.segment and p.segment != q.segment:

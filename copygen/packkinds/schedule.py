@@ -4,11 +4,13 @@
 ``per_day_cap``   more pieces a day than ``cap`` (or the campaign's ``cap_field``), counted
                   per segment with ``by_segment`` (private messages reach one segment)
 ``quiet_hours``   a scheduled piece inside the campaign's ``quiet_hours``
-``event_clash``   a scheduled piece within ``before_minutes`` / ``after_minutes`` of one of
-                  the campaign's own ``events`` (a piece that names the event is its reminder)
+``event_clash``   a scheduled piece from ``before_minutes`` before one of the campaign's own
+                  ``events`` until it ends (its ``until``, else ``after_minutes`` after its start;
+                  a piece that names the event is its reminder)
 
 Only pieces with a time count (event-triggered ones are not scheduled); the
-variants of one slot count once.  Hits point at the piece, not into its text.
+alternatives (variants of one slot, pieces sent on different conditions) count once.
+Hits point at the piece, not into its text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pydantic import Field, model_validator
 
 from ..matching import Context
 from ..packio import minutes
-from ..packmatch import EVENT_TRIGGERS, Hit, View, day_label
+from ..packmatch import Hit, View, day_label, event_triggered
 from ..packspec import PackRuleSpec
 from ..textnorm import normalise, squeeze
 
@@ -31,7 +33,7 @@ class Spec(PackRuleSpec):
     cap_field: Literal["nudge_cap"] | None = None  # … or the campaign's own
     by_segment: bool = False
     before_minutes: int = Field(30, ge=0, le=720)  # event_clash: the window around an event's start
-    after_minutes: int = Field(60, ge=0, le=720)
+    after_minutes: int = Field(60, ge=0, le=720)  # how long an event without ``until`` lasts
 
     @model_validator(mode="after")
     def _cap(self) -> "Spec":
@@ -45,7 +47,7 @@ def compile(spec: Spec, ctx: Context) -> Spec:
 
 
 def run(spec: Spec, v: View) -> Iterable[Hit]:
-    idx = [i for i in v.one_per_slot(v.selected(spec)) if v.pieces[i].trigger not in EVENT_TRIGGERS]
+    idx = [i for i in v.one_per_slot(v.selected(spec)) if not event_triggered(v.pieces[i].trigger)]
     yield from _CHECKS[spec.check](spec, v, idx)
 
 
@@ -99,7 +101,8 @@ def _event_clash(spec: Spec, v: View, idx: list[int]) -> Iterable[Hit]:
         t = minutes(p.time)
         for ev in v.t.c.events:
             start = minutes(ev.time)
-            if ev.day == d and start - spec.before_minutes <= t < start + spec.after_minutes:
+            end = minutes(ev.until) if ev.until and minutes(ev.until) > start else start + spec.after_minutes
+            if ev.day == d and start - spec.before_minutes <= t < end:
                 if ev.what and squeeze(normalise(ev.what)) in squeeze(normalise(p.text)):
                     continue  # the piece is about the event (a reminder), not against it
                 yield Hit(i, subst={"what": ev.what or "活动", "event": f"第{ev.day}天 {ev.time}", "time": p.time})

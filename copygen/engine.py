@@ -138,6 +138,7 @@ class Checker:
                 m = k.inert(cr.compiled) if k is not None and k.inert is not None else None
                 cr.need = m.need if m is not None else 0
         self._by_kind: dict[str, list[CompiledRule]] = {}
+        self._plans: dict[str, tuple] = {}
 
     def rules_for(self, kind: str) -> list[CompiledRule]:
         r = self._by_kind.get(kind)
@@ -152,6 +153,15 @@ class Checker:
                 return cr
         return None
 
+    def _plan(self, kind: str) -> tuple:
+        """(dimensions, steps) for a kind: each step is (need, run, compiled, rule); built once."""
+        plan = self._plans.get(kind)
+        if plan is None:
+            rules = self.rules_for(kind)
+            plan = self._plans[kind] = (tuple(dict.fromkeys(cr.dimension for cr in rules)),
+                                        tuple((cr.need, cr.run_kind, cr.compiled, cr) for cr in rules))
+        return plan
+
     def check(self, raw: str, kind: str, draft_id: str = "-", paragraphs: str = "auto") -> DraftReport:
         """Judge one draft.  ``paragraphs``: ``auto`` reads density rules paragraph by paragraph in
         long texts (3+ paragraphs), ``always`` in any draft of 2+ paragraphs, ``never`` not at all."""
@@ -159,23 +169,41 @@ class Checker:
         findings: list[Finding] = []
         scores: dict[str, list[float]] = {}
         bad: dict[str, int] = {}
-        rules = self.rules_for(kind)
-        dims = {cr.dimension: None for cr in rules}
+        dims, steps = self._plan(kind)
         mask = doc.mask
-        for cr in rules:
-            if cr.need and not mask & cr.need:
+        for need, run, compiled, cr in steps:
+            if need and not mask & need:
                 continue  # nothing this rule looks for is in the draft: no hits, no score
-            hits, score = cr.run(doc)
+            hits, score = run(compiled, doc)
             if score is not None:
                 scores.setdefault(cr.dimension, []).append(score)
-            for h in hits:
-                f = _finding(cr, doc, h)
-                findings.append(f)
-                if f.severity != "info":
-                    bad[cr.dimension] = bad.get(cr.dimension, 0) + 1
-        findings.sort(key=lambda f: (f.start, f.end, f.rule))
-        dimensions = {d: dimension_verdict(scores.get(d, []), bad.get(d, 0)) for d in dims}
+            if hits:
+                for h in hits:
+                    findings.append(_finding(cr, doc, h))
+                if cr.spec.severity != "info":
+                    bad[cr.dimension] = bad.get(cr.dimension, 0) + len(hits)
+        if len(findings) > 1:
+            findings.sort(key=_finding_order)
+        dimensions = {d: _verdict(scores.get(d), bad.get(d, 0)) for d in dims}
         return DraftReport(draft_id, kind, raw, dimensions, findings)
+
+
+def _finding_order(f: Finding) -> tuple[int, int, str]:
+    return f.start, f.end, f.rule
+
+
+_VERDICTS: dict[tuple[float, int], Dimension] = {}
+
+
+def _verdict(rule_scores: list[float] | None, n_bad: int) -> Dimension:
+    """``dimension_verdict``, memoised (a Dimension is frozen, so one object serves every draft)."""
+    key = (min(rule_scores) if rule_scores else 100.0, n_bad)
+    got = _VERDICTS.get(key)
+    if got is None:
+        if len(_VERDICTS) > 65536:
+            _VERDICTS.clear()
+        got = _VERDICTS[key] = dimension_verdict([key[0]], n_bad)
+    return got
 
 
 def _finding(cr: CompiledRule, doc: Doc, h: Hit) -> Finding:
@@ -194,4 +222,9 @@ def _finding(cr: CompiledRule, doc: Doc, h: Hit) -> Finding:
 
 
 def _fill(template: str, fields: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: fields.get(m.group(1), m.group(0)), template)
+    if "{" not in template:
+        return template
+    return _SLOT.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
+
+
+_SLOT = re.compile(r"\{(\w+)\}")

@@ -45,10 +45,12 @@ class Spec(RuleSpec):
 class Compiled:
     spec: Spec
     features: list[tuple[Feature, Matcher]]
+    zero: tuple[bool, float] = (False, 50.0)  # the verdict when no feature matches (value 0)
+    needs: tuple[int, ...] | None = None  # each feature matcher's prefilter bits (on first run)
 
 
 def compile(spec: Spec, ctx: Context) -> Compiled:
-    return Compiled(spec, [(f, ctx.matcher(f.match)) for f in spec.features])
+    return Compiled(spec, [(f, ctx.matcher(f.match)) for f in spec.features], verdict(spec, 0.0))
 
 
 def verdict(spec: Spec, value: float) -> tuple[bool, float]:
@@ -68,7 +70,19 @@ def _weigh(c: Compiled, counts: list[int], length: int) -> float:
 
 
 def run(c: Compiled, doc: Doc) -> Result:
-    spans = [dedupe(m.find(doc)) for _, m in c.features]  # found once, counted per paragraph
+    needs = c.needs
+    if needs is None:  # the checker's prefilter gives the matchers their bits after compile
+        needs = c.needs = tuple(m.need for _, m in c.features)
+    mask = doc.mask
+    # a feature none of whose needles occurs counts 0 without being searched
+    spans = [dedupe(m.find(doc)) if not need or mask & need else []
+             for need, (_, m) in zip(needs, c.features)]  # found once, counted per paragraph
+    if not any(spans):  # value 0 everywhere (each paragraph's density too)
+        failing, score = c.zero
+        if not failing:
+            return [], score
+        starts = [a for a, _ in doc.paragraphs] if c.spec.per_chars and doc.per_paragraph else [0]
+        return [Hit(a, a, subst={"value": f"{0.0:.1f}"}) for a in starts], score
     if c.spec.per_chars and doc.per_paragraph:
         hits, scores = [], []
         per_feature = [spans_inside(s, doc.paragraphs) for s in spans]

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..matching import Context, Doc, Hit, Result
-from ..rulespec import RuleSpec, _M
+from ..matching import Context, Doc, Hit, Matcher, Result
+from ..rulespec import Patterns, RuleSpec, _M
 
 
 class Step(_M):
@@ -33,13 +33,22 @@ StepMatch = frozenset | re.Pattern | None
 @dataclass
 class Compiled:
     steps: list[tuple[Step, StepMatch]]
+    # the first step's words as a token matcher: the checker's prefilter then tells whether any
+    # of them occurs in a draft (None: the first step is a regex or any token)
+    first: Matcher | None = None
 
 
 def compile(spec: Spec, ctx: Context) -> Compiled:
     steps: list[tuple[Step, StepMatch]] = []
     for st in spec.steps:
         steps.append((st, ctx.words(st.tokens) if st.tokens else (ctx.regex(st.regex) if st.regex else None)))
-    return Compiled(steps)
+    first = spec.steps[0].tokens
+    return Compiled(steps, ctx.matcher(Patterns(tokens=first)) if first else None)
+
+
+def inert(c: Compiled) -> Matcher | None:
+    """No first-step word in the draft, no match (``run`` checks the same without the prefilter)."""
+    return c.first
 
 
 def _ok(step_m: StepMatch, word: str) -> bool:

@@ -219,6 +219,10 @@ class Matcher:
     term_set: frozenset[str] = frozenset()
     multi_char: bool = False  # every term has 2+ characters (the automaton records their positions)
     rneedles: tuple = ()  # each regex's own needles (None: unknown)
+    # the prefilter's bit for the terms and for each regex: ``bit`` is their union, and a draft's
+    # mask restricted to it says which alternatives can match there
+    term_bit: int = 0
+    regex_bits: tuple[int, ...] = ()
     _plans: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
@@ -335,16 +339,15 @@ class Matcher:
         anywhere never wins a position, so the matches are exactly the full scan's."""
         if not self.bit or doc._prefilter is None:
             return self.terms, self.regexes, self.combined, False
-        present = doc.scan(self.view)[1]
-        key = (self.terms is not None and not self.term_set.isdisjoint(present),
-               tuple(i for i, n in enumerate(self.rneedles) if n is None or not n.isdisjoint(present)))
+        key = doc.mask & self.bit  # the alternatives a needle of which occurs in the draft
         plan = self._plans.get(key)
         if plan is None:
             if len(self._plans) > 4096:
                 self._plans.clear()
-            terms = self.terms if key[0] else None
-            regexes = [self.regexes[i] for i in key[1]]
-            emulate = self.combined is not None and all(self.rneedles[i] is not None for i in key[1])
+            terms = self.terms if key & self.term_bit else None
+            regexes = [r for r, b in zip(self.regexes, self.regex_bits) if key & b]
+            # with the prefilter every regex has needles (or the matcher would have no bit)
+            emulate = self.combined is not None
             plan = self._plans[key] = (terms, regexes, self.combined, emulate)
         return plan
 
@@ -412,11 +415,23 @@ class Prefilter:
         n = 0
         for m in matchers:
             if (m.terms is not None or m.regexes) and m.needles is not None:
-                n += 1
-                m.bit = 1 << n
                 table = self.entries.setdefault(m.view, {})
-                for s in m.needles:
-                    table[s] = table.get(s, 0) | m.bit
+                parts = []  # (needles, bit) of the terms and of each regex
+                if m.terms is not None:
+                    n += 1
+                    m.term_bit = 1 << n
+                    parts.append((m.term_set, m.term_bit))
+                bits = []
+                for needles in m.rneedles:
+                    n += 1
+                    bits.append(1 << n)
+                    parts.append((needles, 1 << n))
+                m.regex_bits = tuple(bits)
+                m.bit = m.term_bit
+                for needles, b in parts:
+                    m.bit |= b
+                    for s in needles:
+                        table[s] = table.get(s, 0) | b
             if m.tokens and all(m.tokens):
                 n += 1
                 m.tbit = 1 << n
@@ -443,9 +458,9 @@ class Prefilter:
             import ahocorasick
 
             a = ahocorasick.Automaton()
-            for s, bits in self.entries.get(view, {}).items():
+            for s in self.entries.get(view, {}):
                 if len(s) > 1:
-                    a.add_word(s, (bits, s))
+                    a.add_word(s, s)
             if len(a):
                 a.make_automaton()
             self._automata[view] = a
@@ -455,19 +470,18 @@ class Prefilter:
         """(bits, needles present, occurrences of the multi-character needles) for one view;
         ``chars`` is the set of the text's characters."""
         a = self._automaton(view)
+        table = self.entries.get(view, {})
         mask = 0
-        occ: list[tuple[int, str]] = []
-        if len(a):
-            for end, (bits, s) in a.iter(text):
-                mask |= bits
-                occ.append((end, s))
+        occ: list[tuple[int, str]] = list(a.iter(text)) if len(a) else []
+        present = frozenset([s for _, s in occ])
+        for s in present:
+            mask |= table[s]
         singles = chars & self._single_keys.get(view, frozenset())
         if singles:
-            table = self._single[view]
             for c in singles:
                 mask |= table[c]
-            return mask, frozenset(s for _, s in occ) | singles, occ
-        return mask, frozenset(s for _, s in occ), occ
+            return mask, present | singles, occ
+        return mask, present, occ
 
 
 def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -282,10 +282,21 @@ class Matcher:
         elif self.bit and not self.regexes and doc._prefilter is not None and self.multi_char:
             spans = self._term_spans(doc)
         else:
-            spans = [span for span, _ in self.matches(doc)]
+            spans = self._spans(doc, self._search(doc.view(self.view), self._plan(doc)))
         if self.token_probe is not None and self._tokens_possible(doc):
             spans.extend((t.start, t.end) for t in doc.tokens if t.word in self.tokens)
         return sorted(set(spans)) if len(spans) > 1 else spans
+
+    def _spans(self, doc: Doc, found: list[re.Match]) -> list[tuple[int, int]]:
+        """Spans of matches in this matcher's view, in normalised coordinates."""
+        if not found:
+            return []
+        if self.view == "norm":
+            return [m.span() for m in found]
+        if self.view == "squeezed":
+            idx = doc.text.squeezed[1]
+            return [(idx[m.start()], idx[m.end() - 1] + 1) for m in found]
+        return [doc.text.from_raw(*m.span()) for m in found]
 
     def _tokens_possible(self, doc: Doc) -> bool:
         if self.tbit:  # a token word occurs in norm exactly when the automaton finds it there
@@ -294,23 +305,12 @@ class Matcher:
             return False
         return self.token_probe.search(doc.norm) is not None  # type: ignore[union-attr]
 
-    def matches(self, doc: Doc) -> Iterable[tuple[tuple[int, int], re.Match]]:
+    def matches(self, doc: Doc) -> list[tuple[tuple[int, int], re.Match]]:
         """Term and regex matches with their spans in normalised coordinates."""
         if self._gated(doc):
-            return
-        plan = self._plan(doc)
-        if self.view == "squeezed":
-            idx = None
-            for m in self._search(doc.text.squeezed_text, plan):
-                if idx is None:
-                    idx = doc.text.squeezed[1]
-                yield (idx[m.start()], idx[m.end() - 1] + 1), m
-        elif self.view == "raw":
-            for m in self._search(doc.text.raw, plan):
-                yield doc.text.from_raw(*m.span()), m
-        else:
-            for m in self._search(doc.norm, plan):
-                yield m.span(), m
+            return []
+        found = self._search(doc.view(self.view), self._plan(doc))
+        return list(zip(self._spans(doc, found), found))
 
     def _term_spans(self, doc: Doc) -> list[tuple[int, int]]:
         """What the terms alternation finds (leftmost, longest first, non-overlapping), read off
@@ -331,14 +331,15 @@ class Matcher:
         return out
 
     def _plan(self, doc: Doc) -> tuple:
-        """(terms, regexes, combined, emulate) for this draft.  With the prefilter: the terms
-        pattern only when a term is present, only the regexes whose needles are present, and
-        ``emulate`` when every such alternative needs a needle (so none can match empty): the
-        combined alternation is then read off the alternatives' own scans (``_alternation``)
-        instead of compiling a regex for each subset.  An alternative that cannot match
-        anywhere never wins a position, so the matches are exactly the full scan's."""
+        """(terms, regexes, combined, emulate, alternatives) for this draft.  With the prefilter:
+        the terms pattern only when a term is present, only the regexes whose needles are
+        present, and ``emulate`` when every such alternative needs a needle (so none can match
+        empty): the combined alternation is then read off the alternatives' own scans
+        (``_alternation``, over ``alternatives``, the compiled terms and regexes kept) instead
+        of compiling a regex for each subset.  An alternative that cannot match anywhere never
+        wins a position, so the matches are exactly the full scan's."""
         if not self.bit or doc._prefilter is None:
-            return self.terms, self.regexes, self.combined, False
+            return self.terms, self.regexes, self.combined, False, None
         key = doc.mask & self.bit  # the alternatives a needle of which occurs in the draft
         plan = self._plans.get(key)
         if plan is None:
@@ -348,36 +349,29 @@ class Matcher:
             regexes = [r for r, b in zip(self.regexes, self.regex_bits) if key & b]
             # with the prefilter every regex has needles (or the matcher would have no bit)
             emulate = self.combined is not None
-            plan = self._plans[key] = (terms, regexes, self.combined, emulate)
+            alts = [a.compiled for a in ([terms] if terms is not None else []) + regexes] if emulate else None
+            plan = self._plans[key] = (terms, regexes, self.combined, emulate, alts)
         return plan
 
     @staticmethod
-    def _search(s: str, plan: tuple) -> Iterable[re.Match]:
-        terms, regexes, combined, emulate = plan
+    def _search(s: str, plan: tuple) -> list[re.Match]:
+        terms, regexes, combined, emulate, alts = plan
         if emulate:
-            alts = ([terms] if terms is not None else []) + regexes
             if len(alts) == 1:
-                yield from alts[0].finditer(s)
-            elif alts:
-                yield from _alternation(s, [a.compiled for a in alts])
-            return
+                return list(alts[0].finditer(s))
+            return list(_alternation(s, alts)) if alts else []
         if combined is not None:
-            for m in combined.finditer(s):
-                if m.end() > m.start():
-                    yield m
-            return
-        if terms is not None:
-            yield from terms.finditer(s)
+            return [m for m in combined.finditer(s) if m.end() > m.start()]
+        out = list(terms.finditer(s)) if terms is not None else []
         for r in regexes:
-            for m in r.finditer(s):
-                if m.end() > m.start():
-                    yield m
+            out += [m for m in r.finditer(s) if m.end() > m.start()]
+        return out
 
     def any(self, doc: Doc, within: tuple[int, int] | None = None) -> bool:
         if within is None and self.token_probe is None and self.combined is not None and self.view == "norm":
             if self._gated(doc):
                 return False
-            return next(iter(self._search(doc.norm, self._plan(doc))), None) is not None
+            return bool(self._search(doc.norm, self._plan(doc)))
         for a, b in self.find(doc):
             if within is None or (a >= within[0] and b <= within[1]):
                 return True

@@ -478,10 +478,16 @@ class Prefilter:
         return mask, present, occ
 
 
+def _start_longest(s: tuple[int, int]) -> tuple[int, int]:
+    return s[0], -s[1]
+
+
 def dedupe(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop spans inside an earlier, longer span (terms + tokens can find the same word twice)."""
+    if len(spans) < 2:
+        return list(spans)
     out: list[tuple[int, int]] = []
-    for a, b in sorted(spans, key=lambda s: (s[0], -s[1])):
+    for a, b in sorted(spans, key=_start_longest):
         if out and a < out[-1][1]:
             continue
         out.append((a, b))

@@ -46,9 +46,11 @@ def inert(c: Compiled) -> Matcher:
 
 
 def run(c: Compiled, doc: Doc) -> Result:
-    spec = c.spec
     hits = c.match.find(doc)
-    if hits and c.exceptions:
+    if not hits:
+        return [], None
+    spec = c.spec
+    if c.exceptions:
         exc = SpanSet(c.exceptions.find(doc))
         hits = [h for h in hits if not exc.overlaps(h)]
     if hits and c.unless:

@@ -57,10 +57,14 @@ def score(s: ScoreSpec, count: int) -> float:
 def run(c: Compiled, doc: Doc) -> Result:
     spec = c.spec
     spans = dedupe(c.match.find(doc))
-    scopes = [(0, len(doc.norm))] if spec.scope == "draft" else doc.sentences
+    if spec.scope == "draft":  # every span lies inside the draft
+        scopes, insides = [(0, len(doc.norm))], [spans]
+    else:
+        scopes = doc.sentences
+        insides = spans_inside(spans, scopes)
     hits: list[Hit] = []
     best = 0
-    for (s, e), inside in zip(scopes, spans_inside(spans, scopes)):
+    for (s, e), inside in zip(scopes, insides):
         n = len({doc.norm[a:b] for a, b in inside}) if spec.distinct else len(inside)
         best = max(best, n)
         if spec.min is not None and n < spec.min and spec.scope == "draft":

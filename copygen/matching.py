@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n…]+")
 _BLANK_LINES = re.compile(r"\n[ \t\u3000]*(?:\n[ \t\u3000]*)+")
+_FEW_SINGLES = 40  # up to this many one-character needles, a view is searched for each instead of made a set
 PARAGRAPHS_AUTO = 3  # drafts with this many paragraphs or more are long texts, read paragraph by paragraph
 
 
@@ -59,7 +60,12 @@ class Doc:
         present, every needle occurrence as (end index, needle))."""
         got = self._masks.get(view)
         if got is None:
-            got = self._masks[view] = self._prefilter.scan(view, self.view(view), self.chars(view))  # type: ignore[union-attr]
+            pf = self._prefilter
+            # the view's character set only when known or cheaper than a look-up per one-character needle
+            chars = self._chars.get(view)
+            if chars is None and (view != "squeezed" or len(pf._single.get(view, ())) > _FEW_SINGLES):  # type: ignore[union-attr]
+                chars = self.chars(view)
+            got = self._masks[view] = pf.scan(view, self.view(view), chars)  # type: ignore[union-attr]
         return got
 
     @cached_property
@@ -272,8 +278,8 @@ class Matcher:
 
     def _gated(self, doc: Doc) -> bool:
         """True when no term/regex match is possible in this draft."""
-        if self.bit and not doc.mask & self.bit:
-            return True
+        if self.bit:  # its needles are finer than its gate: a needle present, a gate passed
+            return not doc.mask & self.bit
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
@@ -460,9 +466,9 @@ class Prefilter:
             self._automata[view] = a
         return a
 
-    def scan(self, view: str, text: str, chars: frozenset[str]) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+    def scan(self, view: str, text: str, chars: frozenset[str] | None) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
         """(bits, needles present, occurrences of the multi-character needles) for one view;
-        ``chars`` is the set of the text's characters."""
+        ``chars`` is the set of the text's characters (None: each one-character needle is looked up)."""
         a = self._automaton(view)
         table = self.entries.get(view, {})
         mask = 0
@@ -470,7 +476,10 @@ class Prefilter:
         present = frozenset([s for _, s in occ])
         for s in present:
             mask |= table[s]
-        singles = chars & self._single_keys.get(view, frozenset())
+        if chars is None:  # few one-character needles: look each up
+            singles = frozenset([c for c in self._single.get(view, ()) if c in text])
+        else:
+            singles = chars & self._single_keys.get(view, frozenset())
         if singles:
             for c in singles:
                 mask |= table[c]

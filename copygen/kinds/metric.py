@@ -63,7 +63,8 @@ def verdict(spec: Spec, value: float) -> tuple[bool, float]:
 
 
 def _weigh(c: Compiled, counts: list[int], length: int) -> float:
-    value = sum(feat.weight * min(n, feat.cap) for (feat, _), n in zip(c.features, counts))
+    # features that count 0 add nothing (x + 0.0 is x), so only the others are summed, in order
+    value = sum([feat.weight * min(n, feat.cap) for (feat, _), n in zip(c.features, counts) if n])
     if c.spec.per_chars:
         value = value / max(1.0, length / c.spec.per_chars)
     return value

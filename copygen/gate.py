@@ -19,6 +19,7 @@ except ImportError:  # Python 3.10
     import sre_parse as P  # type: ignore[no-redef]
 
 _MAX_CLASS = 400  # a character class bigger than this is not worth a gate
+_MAX_NEEDLE_CLASS = 4096  # nor, bigger than this, worth one-character needles (emoji ranges are smaller)
 
 
 def regex_gate(pattern: str, flags: int = 0) -> frozenset[str] | None:
@@ -87,7 +88,7 @@ def _item(op, av) -> set[str] | None:
     return None  # ANY, NOT_LITERAL, assertions, anchors, categories: no gate from this element
 
 
-def _charset(av) -> set[str] | None:
+def _charset(av, limit: int = _MAX_CLASS) -> set[str] | None:
     out: set[str] = set()
     for op, v in av:
         if op is C.NEGATE or op is C.CATEGORY:
@@ -96,12 +97,12 @@ def _charset(av) -> set[str] | None:
             out.add(chr(v))
         elif op is C.RANGE:
             lo, hi = v
-            if hi - lo > _MAX_CLASS:
+            if hi - lo > limit:
                 return None
             out.update(chr(c) for c in range(lo, hi + 1))
         else:
             return None
-    return out if len(out) <= _MAX_CLASS else None
+    return out if len(out) <= limit else None
 
 
 # ------------------------------------------------------------------ needles --
@@ -152,8 +153,8 @@ def _nseq(items: list) -> set[str] | None:
 
 
 def _nitem(op, av) -> set[str] | None:
-    if op is C.IN:
-        return _charset(av)
+    if op is C.IN:  # one-character needles are looked up in a set, so a bigger class still pays
+        return _charset(av, _MAX_NEEDLE_CLASS)
     if op is C.SUBPATTERN:
         if av[1] & re.IGNORECASE:  # (?i:…)
             return None

@@ -36,19 +36,29 @@ class Compiled:
     # the first step's words as a token matcher: the checker's prefilter then tells whether any
     # of them occurs in a draft (None: the first step is a regex or any token)
     first: Matcher | None = None
+    # every step's words likewise: a draft missing all of one step's words has no match, so it
+    # is not tokenised for this rule
+    words: tuple[Matcher, ...] = ()
 
 
 def compile(spec: Spec, ctx: Context) -> Compiled:
     steps: list[tuple[Step, StepMatch]] = []
     for st in spec.steps:
         steps.append((st, ctx.words(st.tokens) if st.tokens else (ctx.regex(st.regex) if st.regex else None)))
-    first = spec.steps[0].tokens
-    return Compiled(steps, ctx.matcher(Patterns(tokens=first)) if first else None)
+    words = tuple(ctx.matcher(Patterns(tokens=st.tokens)) if st.tokens else None for st in spec.steps)
+    return Compiled(steps, words[0], tuple(m for m in words if m is not None))
 
 
 def inert(c: Compiled) -> Matcher | None:
     """No first-step word in the draft, no match (``run`` checks the same without the prefilter)."""
     return c.first
+
+
+def _words_present(m: Matcher, doc: Doc) -> bool:
+    """Whether one of a step's words occurs in the draft (a token is a piece of the draft)."""
+    if m.tbit:
+        return bool(doc.mask & m.tbit)
+    return any(w in doc.norm for w in m.tokens)
 
 
 def _ok(step_m: StepMatch, word: str) -> bool:
@@ -60,9 +70,9 @@ def _ok(step_m: StepMatch, word: str) -> bool:
 
 
 def run(c: Compiled, doc: Doc) -> Result:
-    first_words = c.steps[0][1]
-    if isinstance(first_words, frozenset) and not any(w in doc.norm for w in first_words):
-        return [], None  # a token is a piece of the draft: no first-step word in it, no match
+    for m in c.words:
+        if not _words_present(m, doc):
+            return [], None  # no word of this step in the draft: no match, and no tokens needed
     toks = [t for t in doc.tokens if not t.word.isspace()]
     out = []
     first_m = c.steps[0][1]

@@ -222,9 +222,14 @@ def _finding(cr: CompiledRule, doc: Doc, h: Hit) -> Finding:
 
 
 def _fill(template: str, fields: dict[str, str]) -> str:
-    if "{" not in template:
+    """``{slot}`` in a message replaced by its field (an unknown slot stays as written)."""
+    parts = _TEMPLATES.get(template)
+    if parts is None:
+        parts = _TEMPLATES[template] = tuple(_SLOT.split(template))  # literal, slot, literal, …
+    if len(parts) == 1:
         return template
-    return _SLOT.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
+    return "".join([p if i % 2 == 0 else fields.get(p, "{" + p + "}") for i, p in enumerate(parts)])
 
 
 _SLOT = re.compile(r"\{(\w+)\}")
+_TEMPLATES: dict[str, tuple[str, ...]] = {}

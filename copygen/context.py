@@ -345,6 +345,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "booking": delivery,
         "online": delivery,
     }[method]
+    how = _first_person(how, c.voice.persona, c.brand.name)
     return {
         "method": method, "where": where, "hours": cl.hours, "validity": validity, "limit": limit,
         "stock": stock, "eligible": clean(cl.eligible), "not_reached": clean(cl.not_reached),
@@ -401,9 +402,10 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?第二天�
 def at_done(text: str) -> str:
     """The delivery line said at the moment it applies: 群满后第二天起到店领 → 明天起到店领, 完成当晚 → 今晚."""
     for pattern, said in _AT_DONE:
-        new = pattern.sub(said, text, count=1)
-        if new != text:
-            return new
+        hit = pattern.match(text)
+        if hit:  # 邀满2位后我当天打电话 → 我今天打电话: the subject stays
+            who = "我" if "我" in hit.group(0) and said else ""
+            return who + said + text[hit.end():]
     return text
 
 
@@ -585,7 +587,9 @@ def _voice(c: Campaign) -> dict[str, Any]:
         intro = f"我是{name}"
     else:
         intro = f"我是{c.brand.name}的{role_name}"
-    short = clean(v.intro).replace(f"{c.brand.name}的", "") if v.intro else f"我是{role_name}"
+    short = re.sub(f"{re.escape(c.brand.name)}的?", "", clean(v.intro), count=1) if v.intro else f"我是{role_name}"
+    # who I am, in one clause: a recall to someone who knows us needs no sales line (约号、改时间都找我)
+    name_only = re.split(r"[，,；;。]", intro, maxsplit=1)[0]
     level = v.emoji_level
     if v.trade_emoji is not None:
         trade = v.trade_emoji if level != "none" else ""
@@ -594,7 +598,7 @@ def _voice(c: Campaign) -> dict[str, Any]:
     e = {k: Emoji(val if level != "none" else "") for k, val in LEAD_EMOJI.items()}
     e.update({k: Emoji(val if level == "many" else "") for k, val in DECOR_EMOJI.items()})
     e["trade"] = Emoji(trade)
-    return {"persona": persona, "name": name, "address": v.address, "me": me, "intro": intro, "intro_short": short,
+    return {"persona": persona, "name": name, "address": v.address, "me": me, "intro": intro, "intro_short": short, "intro_name": name_only,
             "emoji": level != "none", "emoji_level": level, "e": e}
 
 
@@ -977,8 +981,11 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[st
     # closing asks members for one thing at most (the poll, when it has one).
     if m["kind"] == "group_goal":
         if outcome == "unmet":
-            rest = re.sub(r"^(?:群)?没(?:满|凑满|达到)[^，,也]*也", "", cl["not_reached"])
-            fallback = f"不过也{rest}，明天我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
+            # 群没满也送一个蛋挞 / 没满120人，进群的每人也送一个蛋挞 → what is given anyway
+            cut = re.match(r"^(?:如果|要是)?(?:群)?(?:没|未)(?:满|凑满|达到|到)[^，,也]*(也|[，,])", cl["not_reached"])
+            rest = cl["not_reached"][cut.end():] if cut else cl["not_reached"]
+            also = "也" if cut and cut.group(1) == "也" else ""
+            fallback = f"不过{also}{rest}，明天我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
             reward = f"群满{m['members']}人了，每人{lure['each']}，怎么领我已经在群里发过，往上翻就能看到"

@@ -175,7 +175,8 @@ def events(c: Campaign) -> list[dict[str, Any]]:
     m = c.lure.mechanic
     if m.kind == "flash":
         h, mi = (int(x) for x in m.time.split(":"))
-        out.append({"day": m.day, "time": m.time, "until": f"{(h * 60 + mi + 60) // 60:02d}:{mi:02d}",
+        end = h * 60 + mi + 30  # 前50位 is over in minutes: half an hour covers the grab and the replies
+        out.append({"day": m.day, "time": m.time, "until": f"{end // 60:02d}:{end % 60:02d}",
                     "what": f"开抢（前{m.quota}位）", "when": m.time})
     return sorted(out, key=lambda e: (e["day"], e["time"]))
 
@@ -199,15 +200,33 @@ def choose(seed: int, key: str, options: list[Any]) -> Any:
 
 
 class Say(dict):
-    """``say.<pool>`` in a template: one phrasing of the pool, fixed by (seed, piece, pool)."""
+    """``say.<pool>`` in a template: one phrasing of the pool, fixed by (seed, piece, pool).
 
-    def __init__(self, seed: int, piece: str, fields: dict[str, str]):
+    With a pack-wide ``registry`` (pool → phrasings already placed), a piece takes the first
+    phrasing no earlier piece used, starting from its seeded choice, so a stock line such as
+    「手机随手拍就行」 comes back only once every phrasing of its pool has been used.  What one
+    render used is in ``picked``; the pack commits it for the variant it keeps (``commit``)."""
+
+    def __init__(self, seed: int, piece: str, fields: dict[str, str],
+                 registry: dict[str, set[str]] | None = None):
         super().__init__()
         self._seed, self._piece, self._fields = seed, piece, fields
+        self._registry = registry
+        self.picked: dict[str, str] = {}
+        self._settled: dict[str, str] = {}
 
     def __getitem__(self, pool: str) -> str:
-        options = phrase_pools()[pool]
-        return choose(self._seed, f"{self._piece}|{pool}", options).format(**self._fields)
+        return self.fill(pool)
+
+    def fill(self, pool: str, **extra: str) -> str:
+        """A phrasing with slots of its own: ``say.fill('reveal_when', when='明天中午12点')``."""
+        options = [o.format(**self._fields, **extra) for o in phrase_pools()[pool]]
+        first = options.index(choose(self._seed, f"{self._piece}|{pool}", options))
+        ring = options[first:] + options[:first]
+        taken = self._registry.get(pool, set()) if self._registry is not None else set()
+        said = next((o for o in ring if o not in taken), ring[0])
+        self.picked[pool] = said
+        return said
 
     def __getattr__(self, pool: str) -> str:
         if pool.startswith("_"):
@@ -216,6 +235,19 @@ class Say(dict):
 
     def __contains__(self, pool: object) -> bool:
         return pool in phrase_pools()
+
+    def begin(self) -> None:
+        """Start a render: what the context already chose for this piece stays chosen."""
+        self.picked = dict(self._settled)
+
+    def settle(self) -> None:
+        """The context's own choices (made before any render) belong to every variant."""
+        self._settled = dict(self.picked)
+
+    def commit(self, picked: dict[str, str]) -> None:
+        if self._registry is not None:
+            for pool, said in picked.items():
+                self._registry.setdefault(pool, set()).add(said)
 
 
 # ------------------------------------------------------------------ the lure --
@@ -281,7 +313,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         pick = f"地点：{where}" if "到店" in delivery or "自提" in delivery else _CLAIM_STEP["pickup"].format(where=where)
         steps.append(pick + (f"，营业时间{cl.hours}" if cl.hours else ""))
     elif method == "in_store":
-        verb = "结账时出示券码抵扣" if lure.kind == "coupon" else "报手机号就能用"
+        verb = "结账时出示券码抵扣" if lure.kind == "coupon" else "出示券就能用" if _sends_coupon(delivery) else "报手机号就能用"
         steps.append(f"到{where}{verb}" + (f"，营业时间{cl.hours}" if cl.hours else ""))
     elif method == "booking":
         place = f"，地点：{where}" if where and where != "上门" else ("，师傅上门" if where == "上门" else "")
@@ -307,10 +339,13 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     how = {  # one clause: how it reaches the winner
         "ship": delivery,
         "pickup": f"到{where}自提" + (f"（{cl.hours}）" if cl.hours else ""),
-        "in_store": f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else f"到{where}报手机号就能用",
+        "in_store": f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
+                    f"{_first_person(delivery, c.voice.persona)}，到{where}出示就能用" if _sends_coupon(delivery)
+                    else f"到{where}报手机号就能用",
         "booking": delivery,
         "online": delivery,
     }[method]
+    how = _first_person(how, c.voice.persona, c.brand.name)
     return {
         "method": method, "where": where, "hours": cl.hours, "validity": validity, "limit": limit,
         "stock": stock, "eligible": clean(cl.eligible), "not_reached": clean(cl.not_reached),
@@ -318,6 +353,11 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "is_store": method in ("pickup", "in_store"), "ships": method == "ship",
         "rush": rush, "next": nxt, "next_text": "；".join(nxt),
     }
+
+
+def _sends_coupon(delivery: str) -> bool:
+    """The operator sends a voucher for a service (完成后我私聊发你一张到店券): the winner shows it."""
+    return "券" in delivery
 
 
 _COUNT_UNITS = ("张", "袋", "盒", "份", "个", "瓶", "包", "罐", "支", "本", "套", "件", "箱", "杯", "斤")
@@ -333,10 +373,13 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
     if method == "pickup":
         keep = f"，{validity.replace('领到后', '').replace('有效', '')}来领都行" if validity else ""
-        return [f"到{where}报手机号就能领{at}{keep}"]
+        when = "明天起" if any(w in delivery for w in ("第二天起", "次日起", "明天起")) else ""
+        return [f"{when}到{where}报手机号就能领{at}{keep}"]
     if method == "in_store":
         if lure.kind == "coupon":
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
+        if _sends_coupon(delivery):  # the voucher is the operator's next move, then the visit
+            return [delivery, f"到{where}出示券就能用{at}", validity]
         return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
     if method == "booking":
         if lure.kind == "course":
@@ -359,15 +402,51 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?第二天�
 def at_done(text: str) -> str:
     """The delivery line said at the moment it applies: 群满后第二天起到店领 → 明天起到店领, 完成当晚 → 今晚."""
     for pattern, said in _AT_DONE:
-        new = pattern.sub(said, text, count=1)
-        if new != text:
-            return new
+        hit = pattern.match(text)
+        if hit:  # 邀满2位后我当天打电话 → 我今天打电话: the subject stays
+            who = "我" if "我" in hit.group(0) and said else ""
+            return who + said + text[hit.end():]
     return text
 
 
-def _first_person(text: str, persona: str) -> str:
-    """The operator's own words about their role: 课程顾问打电话约课 → 我打电话约课."""
-    return text.replace(persona, "我") if len(persona) >= 2 else text
+def in_private(step: str) -> str:
+    """A step said inside a private chat: 发我, not 私信发我."""
+    return step.replace("私信发我", "发我").replace("私聊发你", "发你")
+
+
+def _first_person(text: str, persona: str, brand: str = "") -> str:
+    """The operator's own words about their role: 课程顾问打电话约课 → 我打电话约课 (never inside
+    the brand's name: 阿青理发 stays)."""
+    if len(persona) < 2:
+        return text
+    if brand and persona in brand:
+        return brand.join(part.replace(persona, "我") for part in text.split(brand))
+    return text.replace(persona, "我")
+
+
+_COND_FRAME = re.compile(r"^(?:活动期间|这几天|活动里|期间)?[，,]?(?:在群里|群里)?")
+
+
+def _act(condition: str) -> str:
+    """What a member does, without the frame: 活动期间在群里下单满59元 → 下单满59元."""
+    return _COND_FRAME.sub("", condition) or condition
+
+
+_PREDICATE = ("能", "都", "是", "一样", "用", "有")
+
+
+def _seed_said(relation: str, name: str) -> str:
+    """The relation as a whole sentence in a member's mouth: the operator writes a noun phrase
+    (店里卖得好的那款补水面膜) or a comparison (和店里38元的洗剪吹一样); a member says
+    这次送的面膜，就是店里卖得好的那款…, never 听X说，<noun phrase>."""
+    if not relation:
+        return ""
+    if relation.startswith(("和", "跟", "与", "比")):
+        return f"这次送的{name}{relation}"
+    first = re.split(r"[，,；;]", relation, maxsplit=1)[0]
+    if "的" in first and not any(w in first for w in _PREDICATE):
+        return f"这次送的{name}，就是{relation}"
+    return f"这次送的{name}，{relation}"
 
 
 def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) -> dict[str, Any]:
@@ -389,7 +468,7 @@ def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) ->
         cond = clean(m.condition)
         return {**base, "condition": cond, "task": cond, "clause": f"{cond}就送",
                 "gets": f"{cond}就送{thing['phrase']}",
-                "when_done": f"{cond.removeprefix('在群里')}", "short": cond}
+                "when_done": _act(cond), "short": cond}
     day = days[m.day - 1]
     at = f"{day['short']}{hhmm_phrase(m.time)}"
     return {**base, "quota": m.quota, "reply": m.reply, "flash_day": m.day, "flash_time": m.time,
@@ -417,12 +496,13 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
     if kind == "threshold":
         cond = m["condition"]
         return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
-                "mine": f"我在群里{cond.removeprefix('在群里')}，完成就能领{phrase}",
-                "you": f"进群以后{cond.removeprefix('在群里')}就能领",
+                "mine": f"我在群里{_act(cond)}，完成就能领{phrase}" if "打卡" in cond else
+                        f"群里{_act(cond)}就送{phrase}，我已经在群里了",
+                "you": f"进群以后{_act(cond)}就能领",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     return {"due": f"{m['flash_at']}开抢", "due_short": f"{m['flash_at']}开抢",
             "mine": f"{m['flash_at']}开抢，前{m['quota']}位送{phrase}，我已经定好闹钟了",
-            "you": f"{m['flash_at']}在群里回复「{m['reply']}」，前{m['quota']}位送",
+            "you": f"开抢时在群里回复「{m['reply']}」，前{m['quota']}位送",  # the time is said by `due`
             "offer": m["clause"], "offer_full": m["gets"]}
 
 
@@ -507,7 +587,9 @@ def _voice(c: Campaign) -> dict[str, Any]:
         intro = f"我是{name}"
     else:
         intro = f"我是{c.brand.name}的{role_name}"
-    short = clean(v.intro).replace(f"{c.brand.name}的", "") if v.intro else f"我是{role_name}"
+    short = re.sub(f"{re.escape(c.brand.name)}的?", "", clean(v.intro), count=1) if v.intro else f"我是{role_name}"
+    # who I am, in one clause: a recall to someone who knows us needs no sales line (约号、改时间都找我)
+    name_only = re.split(r"[，,；;。]", intro, maxsplit=1)[0]
     level = v.emoji_level
     if v.trade_emoji is not None:
         trade = v.trade_emoji if level != "none" else ""
@@ -516,7 +598,7 @@ def _voice(c: Campaign) -> dict[str, Any]:
     e = {k: Emoji(val if level != "none" else "") for k, val in LEAD_EMOJI.items()}
     e.update({k: Emoji(val if level == "many" else "") for k, val in DECOR_EMOJI.items()})
     e["trade"] = Emoji(trade)
-    return {"persona": persona, "name": name, "address": v.address, "me": me, "intro": intro, "intro_short": short,
+    return {"persona": persona, "name": name, "address": v.address, "me": me, "intro": intro, "intro_short": short, "intro_name": name_only,
             "emoji": level != "none", "emoji_level": level, "e": e}
 
 
@@ -565,13 +647,18 @@ def build_context(c: Campaign) -> dict[str, Any]:
         "lure": {
             "type": lure.kind, "item": lure.item, "unit": lure.unit, "quantity": fmt_num(lure.quantity),
             "phrase": thing["phrase"], "each": thing["each"], "name": thing["name"],
+            # a headline: a group goal gives one to everybody, so no single "1袋" is on offer
+            "headline": thing["name"] if lure.mechanic.kind == "group_goal" else thing["phrase"],
             "value": f"{fmt_num(lure.value_yuan)}元" if lure.value_yuan else "",
             "value_note": thing["value_note"], "relation": clean(lure.relation),
             "mechanic": mech, "deadline": deadline["full"], "deadline_short": deadline["short"],
-            "deadline_day": deadline_day(c), "delivery": clean(lure.delivery), "claimed": lure.claimed or 0,
+            "deadline_day": deadline_day(c), "delivery": _first_person(clean(lure.delivery), c.voice.persona), "claimed": lure.claimed or 0,
             "proof": proof, "claim": claim,
             # the relation in a member's mouth: 我们平时… is the shop speaking
-            "relation_seed": clean(lure.relation).replace("我们", c.brand.name),
+            "relation_seed": _seed_said(clean(lure.relation).replace("我们", c.brand.name), thing["name"]),
+            # the relation in the operator's own mouth: 阿青亲自剪 → 我亲自剪
+            "relation_me": _first_person(clean(lure.relation), c.voice.name, c.brand.name),
+            "nearby": "住附近的朋友" if local else "朋友",
             "invite_who": "邻居" if local else "朋友",
         },
         "events": events(c),
@@ -588,6 +675,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
                     else f"以后{clean(c.closing.next_step)}"},
         "occasion": clean(c.occasion),
         "days": days,
+        "has_topics": bool(c.topics),
     }
 
 
@@ -601,8 +689,8 @@ def _form_fits(form: str, t: Topic) -> bool:
         return len(t.options) >= 2
     if form == "photo":
         return any(h in theme for h in _PHOTO_HINTS)
-    if form == "story":  # a story theme, or a relay with no first example (说说你家清洁小妙招)
-        return any(h in theme for h in _STORY_HINTS) or (t.form == "relay" and theme.startswith(_IMPERATIVE))
+    if form == "story":  # a story asks for an experience: 是哪天、在哪 makes no sense for 清洁小妙招
+        return any(h in theme for h in _STORY_HINTS)
     if form == "game":
         return bool(t.answer)
     if form == "relay":
@@ -631,7 +719,13 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
         return [f for f in TOPIC_FORMS if _form_fits("auto-relay" if f == "relay" else f, t)]
 
     options = [allowed(t) for t in bank]
-    for day, t in enumerate(bank, 1):
+    for day in range(1, len(bank) + 1):
+        if options[day - 1] == [prev]:  # only yesterday's form fits: bring a later theme forward
+            later = next((j for j in range(day, len(bank)) if options[j] != [prev]), None)
+            if later is not None:
+                bank[day - 1], bank[later] = bank[later], bank[day - 1]
+                options[day - 1], options[later] = options[later], options[day - 1]
+        t = bank[day - 1]
         nxt = options[day] if day < len(bank) else []
         # the most specific form that fits, not yesterday's, and not the only one tomorrow can have
         form = min(options[day - 1], key=lambda f: (f == prev, nxt == [f], used[f], _PREFERENCE.index(f)))
@@ -649,6 +743,8 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
     if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
         offer = re.sub(r"^回群", "回来", offer)
+    if segment in ("active", "lurker", "dealhunter"):  # said in the group, to several people at once
+        offer = re.sub(r"你(?!们)", "你们", offer)
     # the gift alone (回来送一盒草莓 → 送一盒草莓), so a recall can say "你回来的话，送一盒草莓"
     gift = re.sub(r"^(?:老朋友)?回(?:来|群)(?:看看)?", "", offer) if segment.startswith("lapsed") else offer
     return {"id": segment, "offer": offer, "gift": gift}
@@ -663,13 +759,8 @@ _ASKING_JI = re.compile(r"(?<![这那好前后头])几")  # 你喝几分糖 asks
 _IMPERATIVE = ("说说", "聊聊", "分享", "晒晒", "晒", "推荐", "讲讲")
 _RELAY_HINTS = ("最爱", "最喜欢", "推荐", "目标", "一件事", "妙招", "清单", "一本", "一句", "接龙")
 # What the operator is doing right now, by how the lure reaches people (never 师傅 for a gym card).
-_SCENE = {
-    "ship": "我这边已经把{item}备好了，完成了马上安排",
-    "pickup": "店里已经把{item}备好了",
-    "in_store": "我这边都准备好了，完成了就给你登记",
-    "booking": "我这边时间都排好了，完成了就约",
-    "online": "我这边都准备好了，完成了马上发",
-}
+# (pools in phrases.yaml: scene_ship, scene_pickup, …; a pack uses each line once before repeating)
+_SCENE = ("ship", "pickup", "in_store", "booking", "online", "goal", "checkin")
 _GROUP_LIFE = {"lead": "福利群", "flash": "限时福利群", "fan": "长期交流群"}
 # Only these kinds carry an emoji when the campaign asks for few.
 FEW_EMOJI_KINDS = ("lure.poster", "lure.moments", "welcome.group", "lure.fulfilment", "closing")
@@ -706,7 +797,7 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
         facts.append("，".join(bits) + "。")
-    facts += [f"{_rotate(['大家关心的', '顺便说一句', '提醒一下'], i)}：{p}。" for i, p in enumerate(lure["proof"])]
+    facts += [f"{_rotate(['顺便说一句', '再说一句'], i)}：{p}。" for i, p in enumerate(lure["proof"])]
     return facts
 
 
@@ -715,7 +806,8 @@ def _part_of_day(time: str | None) -> str:
     return "早上好" if h < 11 else "中午好" if h < 14 else "下午好" if h < 18 else "晚上好"
 
 
-def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: str | None = None) -> dict[str, str]:
+def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: str | None = None,
+           say: Say | None = None) -> dict[str, str]:
     lure, m, v = base["lure"], base["lure"]["mechanic"], base["voice"]
     kind, n = m["kind"], len(base["days"])
     # news for today: an event that does not happen every day (a weekly live, a one-off talk)
@@ -724,34 +816,41 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
               and (time is None or e["time"] > time)]
     facts = nudge_facts(base)
     if day["is_first"]:
-        fact = f"{m['gets']}。"
+        fact = (f"前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。" if kind == "flash"
+                else f"{m['gets']}。")
         if lure["claimed"]:
             fact += f"之前已经有{lure['claimed']}人领到了。"
         if kind == "threshold" and m["latest_start"]:
             fact += f"最晚{m['latest_start']}开始才赶得上。"
-    elif day["is_deadline"] and kind == "flash":
-        fact = f"今天{hhmm_phrase(m['flash_time'])}开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。"
-    elif day["is_deadline"]:
-        fact = f"今天是最后一天：{m['gets']}。"
+    elif day["is_deadline"] and kind == "flash":  # the time is in the deadline line
+        fact = f"前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。"
+    elif day["is_deadline"]:  # "today" is said once, by the countdown or the deadline line; not day 1's words
+        fact = {"invite": f"还差一两位的抓紧，拉满{m['friends']}位就有{lure['phrase']}。",
+                "group_goal": f"就看今天了：满{m['members']}人，每人{lure['each']}。",
+                "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
+                else f"{m['gets']}，今天还来得及。"}[kind]
     elif events:
-        ev = events[0]
-        fact = f"今天{hhmm_phrase(ev['time'])}有{ev['what']}，别错过。"
-    else:
-        fact = facts[(k - 1) % len(facts)] if facts else f"{m['gets']}。"
+        ev, at = events[0], hhmm_phrase(events[0]["time"])
+        fact = say.fill("event_line", at=at, what=ev["what"]) if say is not None else f"今天{at}有{ev['what']}，别错过。"
+    else:  # each fact once; a long campaign that has used them all just names the thing
+        fact = facts[k - 1] if k - 1 < len(facts) else ""
     first_late = next((d["n"] for d in base["days"] if not d["reachable"]), None)
     if kind == "threshold" and not day["is_first"] and day["n"] == first_late and not day["is_deadline"]:
         fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
     who = lure["invite_who"]
     help_lines = {
         "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行",
-                   "拉满的我会私聊你怎么领", "有朋友想进群的，直接拉就行"],
+                   "拉满的我会私聊你怎么领", "有朋友想进群的，直接拉就行", "拉的朋友进群后我这边都有记录",
+                   "转发群二维码给朋友就行"],
         "group_goal": [f"身边有需要的{who}拉进来，{lure['claim']['rush']}", f"帮忙拉一位{who}进来，我们{lure['claim']['rush']}",
-                       f"认识的{who}拉一位进来就行", "群一满我就在群里通知", f"多一位{who}，就早一天领到"],
+                       f"认识的{who}拉一位进来就行", "群一满我就在群里通知", f"多一位{who}，就离群满近一步",
+                       "群二维码转给朋友就行", f"家里人、身边的{who}都可以拉"],
         "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下",
-                       "打满的我会私聊你", "坚持住，就差几天了"]
+                       "打满的我会私聊你", "坚持住，就差几天了", "断了一天的别灰心，下次活动再来",
+                       "打卡发群里就算，不用额外报名"]
                       if "打卡" in m["condition"] else
                       ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
-                       "满足条件的我会私聊你怎么领", "有疑问随时@我"]),
+                       "满足条件的我会私聊你怎么领", "有疑问随时@我", "不清楚规则的，看群公告就行"]),
         "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "每人只算第一条回复", "手快有，手慢无",
                   "抢到的我会私聊你怎么领", "没抢到的别急，以后还有"],
     }[kind]
@@ -778,24 +877,33 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                                                f"{v['address']}，"])
     if not day["is_first"] and not day["is_deadline"]:  # name the thing, briefly and differently each day
         short = {
-            "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送", f"{lure['phrase']}还有机会领"],
+            "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送，拉{m['friends']}位好友就行",
+                       f"拉{m['friends']}位好友还能领{lure['phrase']}", f"还没拉满{m['friends']}位的，{lure['phrase']}还等着你",
+                       f"拉{m['friends']}位好友，{lure['phrase']}就到手"],
             "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
-                           f"离每人{lure['each']}又近一步"],
-            "threshold": [f"{m['condition']}送{lure['phrase']}", f"{lure['phrase']}还在送",
-                          f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"满足条件就有{lure['phrase']}"],
-            "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份", f"{m['flash_at']}开抢"],
+                           f"离每人{lure['each']}又近一步", f"群满{m['members']}人，{lure['phrase']}每人都有",
+                           f"每人{lure['each']}，就等群满"],
+            "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
+                          f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"{m['when_done']}就有{lure['phrase']}",
+                          f"{lure['phrase']}还等着大家", f"离{lure['phrase']}又近一天" if "打卡" in m["condition"]
+                          else f"{lure['phrase']}还有"],
+            "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份",
+                      f"到点回复「{m['reply']}」就行", f"{lure['phrase']}只有{m['quota']}份", "开抢时间别错过"],
         }[kind]
         fact = f"{_rotate(short, k)}。" + fact
     if kind == "group_goal" and not day["is_first"]:
         fact = f"群里现在{base['ph']['members']}人，" + fact
-    scene = _SCENE[lure["claim"]["method"]].format(item=lure["name"])
-    if kind == "group_goal":
-        scene = scene.replace("完成了", "群一满")
-    elif lure["claim"]["method"] == "online":
-        scene = f"我这边都准备好了，{lure['delivery']}"
-    title = "福利进度（今天截止）" if day["is_deadline"] else "福利进度"
+    scene_pool = "goal" if kind == "group_goal" and lure["claim"]["method"] in ("booking", "online") else \
+        "checkin" if kind == "threshold" and "打卡" in m["condition"] else lure["claim"]["method"]
+    scene = say.fill(f"scene_{scene_pool}", item=lure["name"]) if say is not None else \
+        phrase_pools()[f"scene_{scene_pool}"][0].format(item=lure["name"])
+    title = "福利进度"  # the deadline line says 今天截止: the title does not say it again
     # the last day never says "a few days to go": it says what happens to those who made it
-    help_line = help_lines[3] if day["is_deadline"] else _rotate(help_lines, k)
+    # and the first day never asks about days nobody has had yet (漏了哪天)
+    first_help = {"invite": 4, "group_goal": 0, "threshold": 2 if "打卡" in m["condition"] else 4, "flash": 0}[kind]
+    middle = [line for i, line in enumerate(help_lines) if i not in (first_help, 3)]
+    help_line = help_lines[3] if day["is_deadline"] else help_lines[first_help] if day["is_first"] \
+        else middle[(k - 1) % len(middle)]
     return {"fact": fact, "help": help_line, "deadline_line": deadline_line, "countdown": countdown,
             "ask": ask, "title": title, "scene": scene, "greet": greet}
 
@@ -803,6 +911,8 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
     steps = [at_done(x) for x in lure["claim"]["next"]]
+    if slot_target == "private":
+        steps = [in_private(x) for x in steps]
     if m["kind"] == "group_goal":
         opening = f"群满{m['members']}人啦！谢谢每一位拉朋友进来的{v['address'].removesuffix('们')}。"
         congrats = f"群满{m['members']}人啦，说到做到：每人{lure['each']}！"
@@ -830,16 +940,21 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
 
 
 def _private(base: dict[str, Any]) -> dict[str, Any]:
-    b = base["brand"]
-    # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one.
-    rest = re.sub(r"^(?:加[^，,]{1,12}(?:微信|好友)|留在群里|关注[^，,]{1,12})[，,]?", "", base["closing"]["next_step"])
-    rest = _first_person(rest.removeprefix("以后"), base["voice"]["name"])
-    offer = (f"以后{rest}，" if rest else "") + f"{b['sells']}的事也可以直接问我。"
+    lure = base["lure"]
+    # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one; a
+    # next step that stays in the group (留在群里，每周二直播照常) is nothing to tell a new friend.
+    nxt = base["closing"]["next_step"]
+    one_to_one = re.match(r"^(?:加[^，,]{1,12}(?:微信|好友)|关注[^，,]{1,12})[，,]?", nxt)
+    rest = _first_person(nxt[one_to_one.end():].removeprefix("以后"), base["voice"]["name"]) if one_to_one else ""
+    ask = "有什么想问的，直接问我就行。"
+    offer = f"以后{rest}。" if rest and ("找我" in rest or "问我" in rest) else \
+        (f"以后{rest}，{ask}" if rest else ask)
+    what = {"course": "课程", "service": "服务", "coupon": "优惠", "digital": "资料"}.get(lure["type"], "东西")
+    book = lure["type"] in ("course", "service")
     return {
-        "offer": offer,
-        "asks": [{"course": "问问课程和价格", "service": "问问服务和价格"}.get(base["lure"]["type"], "问问东西和价格"),
-                 "看看最近有什么活动", "先随便看看"],
-        "steps": [f"问{b['sells']}的事，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
+        "offer": offer, "later": Opt(f"以后{rest}。" if rest else ""),
+        "asks": [f"问问{what}和价格", "看看最近有什么活动", "先随便看看"],
+        "steps": [f"问{what}、问价格{'、约时间' if book else ''}，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
                   "不方便打字就发语音，我看到都会回"],
     }
 
@@ -862,21 +977,26 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
 def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[str, str]:
     g, lure, m, cl = base["group"], base["lure"], base["lure"]["mechanic"], base["lure"]["claim"]
     today = f"{_today(day, g['has_dates'])}，活动最后一天"
+    # The reward is told, not re-explained: how to claim went out in the fulfilment notice, and a
+    # closing asks members for one thing at most (the poll, when it has one).
     if m["kind"] == "group_goal":
         if outcome == "unmet":
-            rest = re.sub(r"^(?:群)?没(?:满|凑满|达到)[^，,也]*也", "", cl["not_reached"])
-            fallback = f"不过也{rest}，私聊我领" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
+            # 群没满也送一个蛋挞 / 没满120人，进群的每人也送一个蛋挞 → what is given anyway
+            cut = re.match(r"^(?:如果|要是)?(?:群)?(?:没|未)(?:满|凑满|达到|到)[^，,也]*(也|[，,])", cl["not_reached"])
+            rest = cl["not_reached"][cut.end():] if cut else cl["not_reached"]
+            also = "也" if cut and cut.group(1) == "也" else ""
+            fallback = f"不过{also}{rest}，明天我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
-            reward = f"群满{m['members']}人了，每人{lure['each']}：{cl['next_text']}"
+            reward = f"群满{m['members']}人了，每人{lure['each']}，怎么领我已经在群里发过，往上翻就能看到"
     else:
-        done = "抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
-        follow = {"ship": "地址还没发我的，今晚私信发我", "pickup": cl["next"][0],
-                  "in_store": cl["next"][-2] if len(cl["next"]) > 1 else cl["next"][0],
-                  "booking": "还没约时间的，私聊我约", "online": f"{lure['name']}都私发了，没收到的私聊我"}[cl["method"]]
-        reward = f"{done}的{v_or(base)}，{follow}"
+        done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
+        reward = f"{done}的{v_or(base)}，接下来怎么领，我都私聊你了"
     life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
-    return {"today": today, "reward": reward, "group": life, "group_short": life.removeprefix("这个群")}
+    # the poll asks about what members had in the group, not about a reward few have yet
+    poll = [re.sub(r"^(?:一个|一份|一次|每天|每晚|每周)", "", s["what"]) for s in g["regular"]]
+    return {"today": today, "reward": reward, "group": life, "group_short": life.removeprefix("这个群"),
+            "poll": poll + (["每天的话题"] if base["has_topics"] else [])}
 
 
 def v_or(base: dict[str, Any]) -> str:
@@ -896,8 +1016,12 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     else:
         q = "，你的答案是？" if theme.startswith("你") else ""
     photo = f"{theme}！" if theme.startswith("晒") else f"主题是「{theme}」"
-    if _is_question(theme) or theme.startswith("你"):
-        line = f"{theme}{q}" if _is_question(theme) else f"「{theme}」{q}"  # a question needs no quotes
+    if _is_question(theme):
+        line = f"{theme}{q}"  # a question needs no quotes
+    elif theme.startswith(_IMPERATIVE):  # 说说你家清洁小妙招 is already an invitation
+        line = f"{theme}～"
+    elif "你" in theme or theme.endswith("的"):  # 你最拿手的一道家常菜 → …是什么？
+        line = f"{theme}是什么？"
     else:  # a noun theme (孩子最喜欢的一本英文绘本) is an invitation, not a label
         line = f"聊聊{theme}吧，你家的是？" if "孩子" in theme or "家" in theme else f"聊聊{theme}吧，你的呢？"
     return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line}
@@ -912,21 +1036,25 @@ def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]
 
 
 def _recall(base: dict[str, Any]) -> dict[str, str]:
+    """One reason to come back and one reply to give: never two instructions in a message, and
+    never the brand's product list pasted as a question (最近还需要男士剪发和烫染吗)."""
     g, b = base["group"], base["brand"]
     if g["dissolves"]:
-        return {"back": f"之前的群已经解散了，最近还需要{b['sells']}的话，回个1，我把最近的活动发你。",
-                "news": f"最近还需要{b['sells']}吗？回个1，我把最近的活动发你"}
-    return {"back": f"群里{g['regular_text']}都还在，回群看看就行。", "news": f"群里{g['regular_text']}照常"}
+        return {"back": f"之前的群已经解散了，{b['name']}这边最近又有新活动。",
+                "news": f"{b['name']}这边最近又上了新活动"}
+    first = g["regular"][0]
+    return {"back": f"群里的{first['what']}还在，{first['when']}照常，回群看看就行。",
+            "news": f"群里的{first['what']}还在，{first['when']}照常"}
 
 
 def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: dict[str, Any] | None,
-                  time: str | None, target: str, seed: int, slot_id: str) -> dict[str, Any]:
+                  time: str | None, target: str, seed: int, slot_id: str, say: Say | None = None) -> dict[str, Any]:
     """The kind-specific part of one piece's context."""
     out: dict[str, Any] = {}
     if base["voice"]["emoji_level"] == "few" and kind not in FEW_EMOJI_KINDS:
         out["e"] = {k: Emoji("") for k in base["e"]}
     if kind == "lure.nudge" and day:
-        out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed, time)
+        out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed, time, say)
     elif kind == "lure.fulfilment":
         out["fulfil"] = _fulfil(base, target)
     elif kind == "welcome.group":

@@ -134,19 +134,24 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     fallbacks: list[dict[str, Any]] = []
     seen_kinds: dict[str, int] = {}
     used: dict[str, set[str]] = {}  # variants already placed, per kind: tried last, so days differ
+    phrasings: dict[str, set[str]] = {}  # say.<pool> lines already placed in this pack
     for slot in plan(c):
         nth = seen_kinds[slot.kind] = seen_kinds.get(slot.kind, -1) + 1
-        ctx = slot_context(base, c, slot, seed)
+        ctx = slot_context(base, c, slot, seed, phrasings)
+        say = ctx["say"]
         taken = used.setdefault(slot.kind, set())
         order = _order(catalogue.variants(slot.kind), seed, slot, nth)
-        if slot.kind != "topic":  # a topic's form is planned per day (context.topic_plan)
+        if slot.kind == "topic" and slot.extra["topic"]["form"] == "reveal":  # two reveals read differently
+            taken = used.setdefault("topic.reveal", set())
+        if slot.kind != "topic" or slot.extra["topic"]["form"] == "reveal":  # a topic's form is planned per day
             order = [t for t in order if t.variant not in taken] + [t for t in order if t.variant in taken]
-        chosen: list[tuple[Template, str, DraftReport | None]] = []
-        spare: list[tuple[Template, str, DraftReport | None]] = []
+        chosen: list[tuple[Template, str, DraftReport | None, dict[str, str]]] = []
+        spare: list[tuple[Template, str, DraftReport | None, dict[str, str]]] = []
         for t in order:
+            say.begin()
             text = catalogue.render(t, ctx)
             report = checker.check(text, slot.kind, slot.id) if checker else None
-            (chosen if report is None or report.passed else spare).append((t, text, report))
+            (chosen if report is None or report.passed else spare).append((t, text, report, dict(say.picked)))
             if len(chosen) >= variants:
                 break
         passing = len(chosen)
@@ -158,10 +163,12 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
                 unresolved.append(slot.id)
                 fallbacks.append({
                     "slot": slot.id, "tried": len(spare),
-                    "rules": sorted({f.rule for _, _, r in spare if r for f in r.findings if f.severity != "info"}),
+                    "rules": sorted({f.rule for _, _, r, _ in spare if r for f in r.findings if f.severity != "info"}),
                 })
-        taken.update(t.variant for t, _, _ in chosen)
-        for k, (t, text, report) in enumerate(chosen, 1):
+        taken.update(t.variant for t, _, _, _ in chosen)
+        for _, _, _, picked in chosen:
+            say.commit(picked)
+        for k, (t, text, report, _) in enumerate(chosen, 1):
             pieces.append(Piece(
                 id=slot.id if variants == 1 else f"{slot.id}~{k}", slot=slot.id, kind=slot.kind,
                 target=slot.target, sender=_sender(slot, c), channel=slot.channel, segment=slot.segment,

@@ -70,25 +70,37 @@ class _Schedule:
     def __init__(self, c: Campaign):
         q0, q1 = (_min(t) for t in c.pack.quiet_hours)
         self.quiet = (q0, q1)
-        self.busy: dict[int, list[tuple[int, int]]] = {}
+        self.busy: dict[int, list[tuple[int, int]]] = {}  # placed broadcasts and events with their margins
+        self.live: dict[int, list[tuple[int, int]]] = {}  # the events themselves, to their end
         for ev in events(c):
-            self.busy.setdefault(ev["day"], []).append((_min(ev["time"]) - _EVENT_BEFORE, _min(ev["until"]) + 15))
+            a, b = _min(ev["time"]), _min(ev["until"])
+            self.busy.setdefault(ev["day"], []).append((a - _EVENT_BEFORE, b + 15))
+            self.live.setdefault(ev["day"], []).append((a, b))
 
     def _in_quiet(self, t: int) -> bool:
         q0, q1 = self.quiet
         return (q0 <= t or t < q1) if q0 > q1 else (q0 <= t < q1)
 
-    def _free(self, day: int, t: int) -> bool:
-        return not self._in_quiet(t) and all(not (a <= t < b) for a, b in self.busy.get(day, []))
+    def _free(self, day: int, t: int, spans: dict[int, list[tuple[int, int]]]) -> bool:
+        return not self._in_quiet(t) and all(not (a <= t < b) for a, b in spans.get(day, []))
 
-    def place(self, day: int, want: str, not_before: str | None = None) -> str:
+    def place(self, day: int, want: str, not_before: str | None = None, not_after: str | None = None) -> str:
         t0, floor = _min(want), _min(not_before) if not_before else 0
-        for step in range(0, 48):
-            for t in (t0 + step * _GAP, t0 - step * _GAP):
-                if floor <= t < 24 * 60 and self._free(day, t):
-                    self.busy.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
-                    return _hhmm(t)
+        ceiling = _min(not_after) if not_after else 24 * 60 - 1
+        t0 = min(t0, ceiling)
+        placed = {day: [(a, b) for a, b in self.busy.get(day, []) if (a, b) not in self._margins(day)]}
+        live = {day: self.live.get(day, []) + placed[day]}
+        # first with the margins around events; if the evening has no such room, just outside the events
+        for spans in (self.busy, live):
+            for step in range(0, 48):
+                for t in (t0 + step * _GAP, t0 - step * _GAP):
+                    if floor <= t <= ceiling and self._free(day, t, spans):
+                        self.busy.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
+                        return _hhmm(t)
         return _hhmm(max(t0, floor))  # no free half hour: the operator's time, never before the floor
+
+    def _margins(self, day: int) -> list[tuple[int, int]]:
+        return [(a - _EVENT_BEFORE, b + 15) for a, b in self.live.get(day, [])]
 
 
 # Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
@@ -122,13 +134,16 @@ def plan(c: Campaign) -> list[Slot]:
     times = {**DEFAULT_TIME, **c.pack.times}
     sched = _Schedule(c)
     s: list[Slot] = []
+    close_at: str | None = None
 
     def add(slot: Slot) -> None:
         if slot.kind not in skip and slot.target in targets:
             s.append(slot)
 
     def at(kind: str, day: int, want: str | None = None, not_before: str | None = None) -> str:
-        return sched.place(day, want or times[kind], not_before)
+        # on the last day nothing goes out after the closing
+        last = _hhmm(_min(close_at) - _GAP) if close_at and day == n and kind != "closing" else None
+        return sched.place(day, want or times[kind], not_before, not_after=last)
 
     add(Slot("lure.poster", "lure.poster", "poster", sender="print", day=1, time=times["lure.poster"]))
     add(Slot("lure.moments", "lure.moments", "moments", sender="seed_user", day=1, time=times["lure.moments"]))
@@ -149,6 +164,12 @@ def plan(c: Campaign) -> list[Slot]:
         nudge_days = {1, last_lure_day - 1, last_lure_day} | set(range(1, last_lure_day + 1, 3))
     nth = 0
     topic_at: dict[int, str] = {}
+    # The last night's closing is the last group message: its time is fixed first, and the
+    # day's topic (and a game's answer) go out before it, never after.
+    if "closing" not in skip:
+        last_event = max((e["until"] for e in events(c) if e["day"] == n and e["what"].startswith("开抢")),
+                         default=None)
+        close_at = at("closing", n, times["closing"], not_before=last_event)
     for d in range(1, n + 1):
         if d in nudge_days and "lure.nudge" not in skip and c.pack.nudge_cap > 0:
             want = times["lure.nudge"]
@@ -161,12 +182,16 @@ def plan(c: Campaign) -> list[Slot]:
                 nth += 1
         if d <= len(topics) and "topic" not in skip:
             t = topics[d - 1]
-            when = at("topic", d, _topic_time(t["theme"], times["topic"]) if "topic" not in c.pack.times else None)
+            ceiling = None
+            if d == n and close_at:  # an hour before the closing; a game also needs its answer before it
+                ceiling = _hhmm(_min(close_at) - (105 if t["form"] == "game" else 60))
+            when = sched.place(d, _topic_time(t["theme"], times["topic"]) if "topic" not in c.pack.times
+                               else times["topic"], not_after=ceiling)
             topic_at[d] = when
             reveal = ""
             if t["form"] == "game":  # a game needs its answer: the next day at noon, or before the end
                 rday, rwant = (d + 1, "12:00") if d < n else (d, _hhmm(_min(when) + 45))
-                rtime = at("topic", rday, rwant)
+                rtime = sched.place(rday, rwant, not_after=_hhmm(_min(close_at) - 30) if rday == n and close_at else None)
                 reveal = ("明天" if rday > d else "今晚") + hhmm_phrase(rtime).removeprefix("晚上")
                 add(Slot(f"topic.d{d}.answer", "topic", "group", day=rday, time=rtime,
                          extra={"topic": {**t, "form": "reveal"}, "reveal": reveal}))
@@ -178,17 +203,12 @@ def plan(c: Campaign) -> list[Slot]:
             add(Slot("lure.fulfilment", "lure.fulfilment", "group", trigger="on_goal"))
         else:  # the winner hears it privately, with what happens next
             add(Slot("lure.fulfilment", "lure.fulfilment", "private", trigger="on_task_done"))
-    if "closing" not in skip:
-        # after the last topic by an hour at least (two polls an hour apart at most)
-        want = times["closing"]
-        if n in topic_at and _min(topic_at[n]) + 60 > _min(want):
-            want = _hhmm(_min(topic_at[n]) + 60)
-        # the last word comes after the campaign's last event of that day (a flash sale, a live)
-        last_event = max((e["until"] for e in events(c) if e["day"] == n and e["what"].startswith("开抢")),
-                         default=None)
-        close_at = at("closing", n, want, not_before=last_event)
+    if close_at:
         # two polls in one evening are one too many: after a vote or a game the closing asks nothing
-        no_poll = {"no_poll": n <= len(topics) and topics[n - 1]["form"] in ("vote", "game")}
+        # and a poll needs two things to choose from (the group's regular services, the topics)
+        regular = [sv for sv in c.group.services if sv.recurring] or c.group.services
+        no_poll = {"no_poll": n <= len(topics) and topics[n - 1]["form"] in ("vote", "game")
+                   or len(regular) + bool(c.topics) < 2}
         if m.kind == "group_goal":  # the last night says what actually happened
             members = m.members
             add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met", **no_poll},
@@ -222,7 +242,8 @@ def plan(c: Campaign) -> list[Slot]:
     return s
 
 
-def slot_context(base: dict[str, Any], c: Campaign, slot: Slot, seed: int = 0) -> dict[str, Any]:
+def slot_context(base: dict[str, Any], c: Campaign, slot: Slot, seed: int = 0,
+                 registry: dict[str, set[str]] | None = None) -> dict[str, Any]:
     """The base context plus what this slot adds (channel, topic, segment, day, phrasings)."""
     ctx = dict(base)
     ctx.update(slot.extra)
@@ -230,8 +251,10 @@ def slot_context(base: dict[str, Any], c: Campaign, slot: Slot, seed: int = 0) -
         ctx["day"] = dict(base["days"][slot.day - 1])
         ctx["time_phrase"] = slot.time or ""
     fields = {"address": base["voice"]["address"], "name": base["voice"]["name"], "me": base["voice"]["me"]}
-    ctx["say"] = Say(seed, slot.id, fields)
+    ctx["say"] = Say(seed, slot.id, fields, registry)
     proof = base["lure"]["proof"]
     ctx["proof_one"] = choose(seed, f"{slot.id}|proof", proof) if proof else ""
-    ctx.update(piece_context(slot.kind, base, slot.extra, ctx.get("day"), slot.time, slot.target, seed, slot.id))
+    ctx.update(piece_context(slot.kind, base, slot.extra, ctx.get("day"), slot.time, slot.target, seed, slot.id,
+                             ctx["say"]))
+    ctx["say"].settle()
     return ctx

@@ -115,11 +115,14 @@ def test_wording_fits_what_is_given(packs, name):
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
 def test_fulfilment_says_what_happens_next(packs, name):
-    from copygen.context import at_done, build_context
+    from copygen.context import at_done, build_context, in_private
 
     c, doc = packs[name]
     (f,) = [p for p in doc.pieces if p.kind == "lure.fulfilment"]
     steps = [at_done(x) for x in build_context(c)["lure"]["claim"]["next"]]
+    if f.target == "private":  # already in a private chat: 发我, never 私信发我
+        steps = [in_private(x) for x in steps]
+        assert "私信发我" not in f.text
     assert steps and all(step in f.text for step in steps), (f.text, steps)
     assert c.lure.mechanic.kind != "threshold" or c.lure.mechanic.condition not in f.text  # not the rule again
     if c.lure.mechanic.kind == "group_goal":
@@ -176,3 +179,60 @@ def test_per_person_numbers_go_only_to_the_inviter():
     carriers = [p for p in doc.pieces if {"%INVITED%", "%REMAINING%"} & set(p.variables)]
     assert [p.kind for p in carriers] == ["lure.progress"]
     assert carriers[0].target == "private" and carriers[0].trigger == "on_invite"
+
+
+def _every_variant(c, kind):
+    """Every template of `kind` rendered for every slot of that kind in the campaign's pack."""
+    from copygen.context import build_context
+    from copygen.slots import plan, slot_context
+
+    cat, base = default_catalogue(), build_context(c)
+    for slot in plan(c):
+        if slot.kind == kind:
+            ctx = slot_context(base, c, slot, 0)
+            for t in cat.variants(kind):
+                yield slot, t.variant, cat.render(t, ctx)
+
+
+# What asks a member to do something back: reply in the chat, send a private message.
+_ASKS = re.compile(r"回(?:个|我|复)(?!大家)|私信发我|私聊我(?!了)|(?<![都已])发我")
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_a_closing_or_recall_asks_for_one_thing_at_most(packs, name):
+    """Two reply instructions in one message (a poll and 'send me your address') confuse people
+    and a bot cannot route the answers."""
+    c, _ = packs[name]
+    for kind in ("closing", "recall.light", "recall.deep"):
+        for slot, variant, text in _every_variant(c, kind):
+            asks = _ASKS.findall(text)
+            assert len(asks) <= 1 or len(set(asks)) == 1 and "回个字母" not in text, (slot.id, variant, text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_recalls_never_paste_the_product_list_as_a_question(packs, name):
+    c, _ = packs[name]
+    for kind in ("recall.light", "recall.deep"):
+        for slot, variant, text in _every_variant(c, kind):
+            assert f"需要{c.brand.sells}" not in text and f"{c.brand.sells}吗" not in text, (variant, text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_the_closing_is_the_last_group_message(packs, name):
+    c, doc = packs[name]
+    last_day = c.group.duration_days
+    closing = [p for p in doc.pieces if p.kind == "closing"]
+    others = [p for p in doc.pieces if p.target == "group" and p.day == last_day and p.kind != "closing"]
+    assert closing and all(p.time < closing[0].time for p in others), [(p.id, p.time) for p in others]
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_a_member_retells_the_relation_as_a_sentence(packs, name):
+    """「听林姐说，店里这周主推的JJ级智利车厘子」 has no predicate: the member says what it is."""
+    c, _ = packs[name]
+    if not c.lure.relation:
+        return
+    for slot, variant, text in _every_variant(c, "lure.moments"):
+        if "听" in text and "说，" in text:
+            said = text.split("说，", 1)[1]
+            assert said.startswith("这次送的"), (variant, text)

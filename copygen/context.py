@@ -131,8 +131,12 @@ def parse_when(when: str, start: dt.date | None, days: int) -> list[tuple[int, i
     5月19日 → that date. Times: the first clock time, to the second one if a range is given
     (晚上8点到9点), else an hour.  Nothing is returned when no time can be read."""
     times = list(_TIME.finditer(when))
-    if not times:
-        return []
+    if not times:  # 每天中午发音小游戏: the part of day stands for its usual hour
+        part = re.search(r"早上|上午|中午|下午|傍晚|晚上", when)
+        if not part:
+            return []
+        times = list(_TIME.finditer(part.group(0) + {"早上": "8点", "上午": "10点", "中午": "12点", "下午": "3点",
+                                                        "傍晚": "6点", "晚上": "8点"}[part.group(0)]))
     t0 = _clock(times[0])
     t1 = _clock(times[1]) if len(times) > 1 else t0 + 60
     if len(times) > 1 and t1 <= t0 and t1 < 12 * 60:  # 晚上8点到9点: the second inherits the part of day
@@ -338,7 +342,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     nxt = [x for x in _next_steps(c, method, where, cl.hours, validity) if x]
     how = {  # one clause: how it reaches the winner
         "ship": delivery,
-        "pickup": f"到{where}自提" + (f"（{cl.hours}）" if cl.hours else ""),
+        "pickup": f"到{where}{'领' if where.endswith('自提点') else '自提'}" + (f"（{cl.hours}）" if cl.hours else ""),
         "in_store": f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
                     f"{_first_person(delivery, c.voice.persona)}，到{where}出示就能用" if _sends_coupon(delivery)
                     else f"到{where}报手机号就能用",
@@ -372,9 +376,13 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
         return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
     if method == "pickup":
-        keep = f"，{validity.replace('领到后', '').replace('有效', '')}来领都行" if validity else ""
-        when = "明天起" if any(w in delivery for w in ("第二天起", "次日起", "明天起")) else ""
-        return [f"{when}到{where}报手机号就能领{at}{keep}"]
+        window = re.search(r"(\d+)\s*天内", delivery)
+        keep = f"，{window.group(1)}天内来领都行" if window else \
+            f"，{validity.replace('领到后', '').replace('有效', '')}来领都行" if validity else ""
+        start = re.search(r"(?:第二天|次日|明天)((?:早上|上午|中午|下午|晚上)?\d{1,2}点半?)?起", delivery)
+        when = f"明天{start.group(1) or ''}起" if start else ""
+        said = re.search(r"报([^，,。；;领到]{1,5})", delivery)  # 报群昵称领 / 报手机号领取
+        return [f"{when}到{where}报{said.group(1) if said else '手机号'}就能领{at}{keep}"]
     if method == "in_store":
         if lure.kind == "coupon":
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
@@ -445,7 +453,9 @@ def _seed_said(relation: str, name: str) -> str:
         return f"这次送的{name}{relation}"
     first = re.split(r"[，,；;]", relation, maxsplit=1)[0]
     if "的" in first and not any(w in first for w in _PREDICATE):
-        return f"这次送的{name}，就是{relation}"
+        # 这次送的就是店里这周主推的JJ级智利车厘子: the name is already in the relation
+        return f"这次送的就是{relation}" if name in first or first.endswith(("那款", "那批", "那种")) \
+            else f"这次送的{name}，就是{relation}"
     return f"这次送的{name}，{relation}"
 
 
@@ -489,7 +499,7 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
                 "you": f"你拉{m['friends']}位好友进群就能领",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "group_goal":
-        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+        return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
                 "mine": f"我已经进群了，群满{m['members']}人每人{thing['each']}",
                 "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
@@ -590,6 +600,7 @@ def _voice(c: Campaign) -> dict[str, Any]:
     short = re.sub(f"{re.escape(c.brand.name)}的?", "", clean(v.intro), count=1) if v.intro else f"我是{role_name}"
     # who I am, in one clause: a recall to someone who knows us needs no sales line (约号、改时间都找我)
     name_only = re.split(r"[，,；;。]", intro, maxsplit=1)[0]
+    short = short.replace("你们", "你")  # said to one person (the add-friend welcome)
     level = v.emoji_level
     if v.trade_emoji is not None:
         trade = v.trade_emoji if level != "none" else ""
@@ -620,7 +631,9 @@ def build_context(c: Campaign) -> dict[str, Any]:
     mech.update(_voiced(c, mech, thing, deadline))
     voice = _voice(c)
     services = [{"what": clean(s.what), "when": clean(s.when), "text": f"{clean(s.when)}{clean(s.what)}",
-                 "recurring": s.recurring, "day": s.day, "time": s.time} for s in g.services]
+                 # 5月19日中午12点 is a one-off even if the operator did not say so
+                 "recurring": s.recurring and not _DATE.search(s.when), "day": s.day, "time": s.time}
+                for s in g.services]
     regular = [s for s in services if s["recurring"]] or services
     proof = [clean(p) for p in lure.proof]
     dissolves = g.type in ("lead", "flash")
@@ -640,7 +653,9 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "dissolves": dissolves, "name": g.name, "number": number, "full_name": full_name,
             "duration_days": g.duration_days, "services": services, "regular": regular,
             "services_text": "；".join(s["text"] for s in services),
-            "regular_text": join_cn([s["text"] for s in regular], "，还有"),
+            # items that carry their own 、 or ， are listed with ；, or the list cannot be parsed
+            "regular_text": "；".join(s["text"] for s in regular)
+            if any(ch in s["text"] for s in regular for ch in "、，,") else join_cn([s["text"] for s in regular], "，还有"),
             "start": days[0]["label"], "end": days[-1]["label"], "end_short": days[-1]["short"],
             "has_dates": bool(g.start_date),
         },
@@ -660,6 +675,9 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "relation_me": _first_person(clean(lure.relation), c.voice.name, c.brand.name),
             "nearby": "住附近的朋友" if local else "朋友",
             "invite_who": "邻居" if local else "朋友",
+            # an offer for new customers only is not sent "because you are an old friend"
+            "why_you": "想着你可能用得上" if re.search(r"没(?:在|来|上|办|买|用|洗)|新(?:客|顾客|用户|会员)|第一次",
+                                                     lure.claim.eligible) else "想着你是老朋友",
         },
         "events": events(c),
         "closing_time": {**_DEFAULT_CLOSING, **c.pack.times}.get("closing", "21:00"),
@@ -671,12 +689,22 @@ def build_context(c: Campaign) -> dict[str, Any]:
         "e": voice["e"],
         "ph": dict(PLACEHOLDERS),
         "closing": {"next_step": clean(c.closing.next_step),
+                    "keep": _keep_doing(c),
+                    "next_bare": clean(c.closing.next_step).replace("，以后", "，").removeprefix("以后"),
                     "next_line": clean(c.closing.next_step) if "以后" in c.closing.next_step
                     else f"以后{clean(c.closing.next_step)}"},
         "occasion": clean(c.occasion),
         "days": days,
         "has_topics": bool(c.topics),
     }
+
+
+def _keep_doing(c: Campaign) -> str:
+    """What the operator keeps doing one-to-one after the group (加林姐微信，每天朋友圈发当天特价 → 每天朋友圈发当天特价)."""
+    nxt = clean(c.closing.next_step)
+    hit = re.match(r"^(?:加[^，,]{1,12}(?:微信|好友)|关注[^，,]{1,12})[，,]?", nxt)
+    rest = nxt[hit.end():].removeprefix("以后") if hit else ""
+    return _first_person(rest, c.voice.name, c.brand.name)
 
 
 def channel_context(ch: Channel) -> dict[str, Any]:
@@ -694,7 +722,7 @@ def _form_fits(form: str, t: Topic) -> bool:
     if form == "game":
         return bool(t.answer)
     if form == "relay":
-        return bool(t.example or t.options or t.answer)
+        return bool(t.example or t.options or t.answer) or t.form == "relay"
     if form == "auto-relay":
         return bool(t.example) or bool(t.options or t.answer) and any(h in theme for h in _RELAY_HINTS)
     return True
@@ -792,7 +820,8 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     facts: list[str] = []
     if cl["eligible"]:
         facts.append(f"再说一下谁能领：{cl['eligible']}。")
-    facts.append(f"{lure['delivery']}。")
+    delivery = lure["delivery"]
+    facts.append(f"{lure['name']}{delivery}。" if delivery.startswith(("和", "跟", "随", "与")) else f"{delivery}。")
     group_goal = lure["mechanic"]["kind"] == "group_goal"
     bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
@@ -846,7 +875,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                        f"认识的{who}拉一位进来就行", "群一满我就在群里通知", f"多一位{who}，就离群满近一步",
                        "群二维码转给朋友就行", f"家里人、身边的{who}都可以拉"],
         "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下",
-                       "打满的我会私聊你", "坚持住，就差几天了", "断了一天的别灰心，下次活动再来",
+                       "打满的我会私聊你", "坚持住，快到终点了", "断了一天的别灰心，下次活动再来",
                        "打卡发群里就算，不用额外报名"]
                       if "打卡" in m["condition"] else
                       ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
@@ -880,7 +909,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送，拉{m['friends']}位好友就行",
                        f"拉{m['friends']}位好友还能领{lure['phrase']}", f"还没拉满{m['friends']}位的，{lure['phrase']}还等着你",
                        f"拉{m['friends']}位好友，{lure['phrase']}就到手"],
-            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"{lure['phrase']}人人有份，就差人数",
+            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"群满后每人{lure['each']}，就差人数",
                            f"离每人{lure['each']}又近一步", f"群满{m['members']}人，{lure['phrase']}每人都有",
                            f"每人{lure['each']}，就等群满"],
             "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
@@ -985,18 +1014,26 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[st
             cut = re.match(r"^(?:如果|要是)?(?:群)?(?:没|未)(?:满|凑满|达到|到)[^，,也]*(也|[，,])", cl["not_reached"])
             rest = cl["not_reached"][cut.end():] if cut else cl["not_reached"]
             also = "也" if cut and cut.group(1) == "也" else ""
-            fallback = f"不过{also}{rest}，明天我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
+            fallback = f"不过{also}{rest}，今晚我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
-            reward = f"群满{m['members']}人了，每人{lure['each']}，怎么领我已经在群里发过，往上翻就能看到"
+            # the group is gone tomorrow: the steps are said again, not "scroll up"
+            reward = f"群满{m['members']}人了，每人{lure['each']}：{'；'.join(at_done(x) for x in cl['next'])}"
     else:
         done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
-        reward = f"{done}的{v_or(base)}，接下来怎么领，我都私聊你了"
+        sent = f"{lure['name']}我都私发给你了" if cl["method"] == "online" else "接下来怎么领，我都私聊你了"
+        reward = f"{done}的{v_or(base)}，{sent}"
+    # a closing with a poll asks for nothing else
+    note = reward if not _ASKS_BACK.search(reward) else \
+        f"群满{m['members']}人了，每人{lure['each']}，领法我今晚挨个私聊确认"
     life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
     # the poll asks about what members had in the group, not about a reward few have yet
-    poll = [re.sub(r"^(?:一个|一份|一次|每天|每晚|每周)", "", s["what"]) for s in g["regular"]]
-    return {"today": today, "reward": reward, "group": life, "group_short": life.removeprefix("这个群"),
+    poll = [re.sub(r"^(?:一个|一份|一次|每天|每晚|每周)", "", s["what"]) for s in g["services"]][:4]
+    return {"today": today, "reward": reward, "reward_note": note, "group": life, "group_short": life.removeprefix("这个群"),
             "poll": poll + (["每天的话题"] if base["has_topics"] else [])}
+
+
+_ASKS_BACK = re.compile(r"私信发我|发我|私聊我(?!了)|回我")
 
 
 def v_or(base: dict[str, Any]) -> str:
@@ -1010,7 +1047,7 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     elif theme.startswith(_IMPERATIVE):
         q = "～"
     elif topic["form"] == "vote":
-        q = "，你选哪个？"
+        q = "是哪个？" if "你" in theme and theme.endswith("的") or theme.endswith(("一杯", "一个", "一款")) else "，你选哪个？"
     elif topic["form"] == "game":
         q = "，猜猜是什么？"
     else:
@@ -1024,7 +1061,10 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
         line = f"{theme}是什么？"
     else:  # a noun theme (孩子最喜欢的一本英文绘本) is an invitation, not a label
         line = f"聊聊{theme}吧，你家的是？" if "孩子" in theme or "家" in theme else f"聊聊{theme}吧，你的呢？"
-    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line}
+    answer = topic["answer"]
+    hint = "回个数字就行。" if answer and re.match(r"^\d", answer) else \
+        "回个字母就行。" if answer and re.match(r"^[A-Za-z]\b", answer) else "回一个词就行。"
+    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line, "reply_hint": hint}
 
 
 def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]) -> dict[str, str]:
@@ -1036,12 +1076,13 @@ def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]
 
 
 def _recall(base: dict[str, Any]) -> dict[str, str]:
-    """One reason to come back and one reply to give: never two instructions in a message, and
-    never the brand's product list pasted as a question (最近还需要男士剪发和烫染吗)."""
-    g, b = base["group"], base["brand"]
+    """One reason to come back, taken from the campaign (never an invented 新活动), and one reply
+    to give: never the brand's product list pasted as a question."""
+    g = base["group"]
     if g["dissolves"]:
-        return {"back": f"之前的群已经解散了，{b['name']}这边最近又有新活动。",
-                "news": f"{b['name']}这边最近又上了新活动"}
+        keep = base["closing"]["keep"]
+        news = f"我这边还是{keep}" if keep else "好久没联系了"
+        return {"back": f"之前的群已经解散了，{news}。", "news": news}
     first = g["regular"][0]
     return {"back": f"群里的{first['what']}还在，{first['when']}照常，回群看看就行。",
             "news": f"群里的{first['what']}还在，{first['when']}照常"}

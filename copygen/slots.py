@@ -207,8 +207,7 @@ def plan(c: Campaign) -> list[Slot]:
         # two polls in one evening are one too many: after a vote or a game the closing asks nothing
         # and a poll needs two things to choose from (the group's regular services, the topics)
         regular = [sv for sv in c.group.services if sv.recurring] or c.group.services
-        no_poll = {"no_poll": n <= len(topics) and topics[n - 1]["form"] in ("vote", "game")
-                   or len(regular) + bool(c.topics) < 2}
+        no_poll = {"no_poll": n <= len(topics) or len(regular) + bool(c.topics) < 2}  # the night's topic is its poll
         if m.kind == "group_goal":  # the last night says what actually happened
             members = m.members
             add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met", **no_poll},

@@ -207,18 +207,19 @@ def _verdict(rule_scores: list[float] | None, n_bad: int) -> Dimension:
 
 
 def _finding(cr: CompiledRule, doc: Doc, h: Hit) -> Finding:
-    raw = doc.text.raw
-    start, end = doc.text.to_raw(h.start, h.end)
+    text = doc.text
+    raw = text.raw
+    start, end = text.to_raw(h.start, h.end)
     match = raw[start:end]
-    line, col = doc.text.line_col(start)
+    line, col = text.line_col(start)
     excerpt = match if match else raw[start:start + 24].split("\n", 1)[0]
-    fields = {"match": match or excerpt, **h.subst}
     spec = cr.spec
-    return Finding(
-        rule=spec.id, name=spec.name, dimension=cr.dimension, severity=spec.severity,
-        message=_fill(spec.message, fields), start=start, end=end, line=line, column=col,
-        excerpt=excerpt, suggestion=_fill(spec.suggestion, fields), fix=h.fix,
-    )
+    message, suggestion = spec.message, spec.suggestion
+    if "{" in message or "{" in suggestion:
+        fields = {"match": match or excerpt, **h.subst}
+        message, suggestion = _fill(message, fields), _fill(suggestion, fields)
+    return Finding(spec.id, spec.name, cr.module.dimension, spec.severity, message, start, end, line, col,
+                   excerpt, suggestion, h.fix)
 
 
 def _fill(template: str, fields: dict[str, str]) -> str:

@@ -39,7 +39,7 @@ class Doc:
         self.paragraph_mode = paragraphs
         self._chars: dict[str, frozenset[str]] = {}
         self._prefilter = prefilter
-        self._masks: dict[str, tuple[int, frozenset[str], list[tuple[int, str]]]] = {}
+        self._masks: dict[str, tuple[int, frozenset[str], list[tuple[int, int, str]]]] = {}
         # bits of every matcher part a needle of which occurs in its view (all views, one pass each)
         self.mask = -1
         if prefilter is not None:
@@ -55,9 +55,9 @@ class Doc:
         automaton pass per view and draft, on first question).  Bit 0: no needles, always."""
         return not bit or bool(self.mask & bit)
 
-    def scan(self, view: str) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
+    def scan(self, view: str) -> tuple[int, frozenset[str], list[tuple[int, int, str]]]:
         """The prefilter's pass over a view: (bits of matchers that can match, the needles
-        present, every needle occurrence as (end index, needle))."""
+        present, every multi-character needle occurrence as (start, end, needle))."""
         got = self._masks.get(view)
         if got is None:
             pf = self._prefilter
@@ -322,12 +322,12 @@ class Matcher:
         """What the terms alternation finds (leftmost, longest first, non-overlapping), read off
         the prefilter's needle occurrences instead of running it; in normalised coordinates."""
         terms = self.term_set
-        cand = sorted((end - len(t) + 1, -len(t)) for end, t in doc.scan(self.view)[2] if t in terms)
+        cand = sorted([(a, -b) for a, b, t in doc.scan(self.view)[2] if t in terms])
         out: list[tuple[int, int]] = []
         pos = 0
         for a, neg in cand:
             if a >= pos:
-                pos = a - neg
+                pos = -neg
                 out.append((a, pos))
         if self.view == "squeezed" and out:
             idx = doc.text.squeezed[1]
@@ -405,7 +405,7 @@ def _alternation(s: str, alts: list[re.Pattern]) -> Iterable[re.Match]:
 
 class Prefilter:
     """Every needle of every matcher of a checker in one Aho-Corasick automaton per view
-    (pyahocorasick): one pass over a draft's view gives the bits of the matchers that can
+    (ahocorasick-rs): one pass over a draft's view gives the bits of the matchers that can
     match; the others answer "nothing" without running a regex.  One-character needles are
     looked up in the draft's character set instead (they would flood the automaton's output).
     Pickles as its needles; the automata are built on first use."""
@@ -441,7 +441,7 @@ class Prefilter:
         self._split()
 
     def _split(self) -> None:
-        self._automata: dict[str, object] = {}
+        self._automata: dict[str, tuple | None] = {}
         self._single = {v: {s: b for s, b in e.items() if len(s) == 1} for v, e in self.entries.items()}
         self._single_keys = {v: frozenset(e) for v, e in self._single.items()}
 
@@ -452,28 +452,34 @@ class Prefilter:
         self.entries = state["entries"]
         self._split()
 
-    def _automaton(self, view: str):
-        a = self._automata.get(view)
-        if a is None:
-            import ahocorasick
+    def _automaton(self, view: str) -> tuple | None:
+        """(automaton, its needles) for the multi-character needles of a view (None: there are none)."""
+        try:
+            return self._automata[view]
+        except KeyError:
+            pass
+        words = [s for s in self.entries.get(view, {}) if len(s) > 1]
+        a = None
+        if words:
+            import ahocorasick_rs
 
-            a = ahocorasick.Automaton()
-            for s in self.entries.get(view, {}):
-                if len(s) > 1:
-                    a.add_word(s, s)
-            if len(a):
-                a.make_automaton()
-            self._automata[view] = a
+            a = (ahocorasick_rs.AhoCorasick(words), words)
+        self._automata[view] = a
         return a
 
-    def scan(self, view: str, text: str, chars: frozenset[str] | None) -> tuple[int, frozenset[str], list[tuple[int, str]]]:
-        """(bits, needles present, occurrences of the multi-character needles) for one view;
-        ``chars`` is the set of the text's characters (None: each one-character needle is looked up)."""
+    def scan(self, view: str, text: str, chars: frozenset[str] | None) -> tuple[int, frozenset[str], list[tuple[int, int, str]]]:
+        """(bits, needles present, every occurrence of a multi-character needle as (start, end,
+        needle), overlapping ones included) for one view; ``chars`` is the set of the text's
+        characters (None: each one-character needle is looked up)."""
         a = self._automaton(view)
         table = self.entries.get(view, {})
         mask = 0
-        occ: list[tuple[int, str]] = list(a.iter(text)) if len(a) else []
-        present = frozenset([s for _, s in occ])
+        if a is not None:
+            words = a[1]
+            occ = [(start, end, words[i]) for i, start, end in a[0].find_matches_as_indexes(text, overlapping=True)]
+            present = frozenset([s for _, _, s in occ])
+        else:
+            occ, present = [], frozenset()
         for s in present:
             mask |= table[s]
         if chars is None:  # few one-character needles: look each up

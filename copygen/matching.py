@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import gate as gt
 from . import lexicons as lx
@@ -171,6 +171,20 @@ class Context:
 
     def regex(self, pattern: str) -> re.Pattern:
         return re.compile(self.source(pattern))
+
+
+@dataclass
+class SpecMatch:
+    """A compiled rule that is its spec and the matcher of the spec's ``match`` patterns: all
+    that kinds such as ``occurrence`` and the pack kind ``dissolution`` compile."""
+
+    spec: Any
+    match: "Matcher"
+
+
+def compile_match(spec: Any, ctx: Context) -> SpecMatch:
+    """``compile`` for such kinds."""
+    return SpecMatch(spec, ctx.matcher(spec.match))
 
 
 class LazyRe:

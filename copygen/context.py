@@ -98,7 +98,7 @@ def short_date(d: dt.date) -> str:
 def hhmm_phrase(t: str) -> str:
     """"20:00" → "晚上8点", "12:30" → "中午12点半"."""
     h, m = (int(x) for x in t.split(":"))
-    part = "早上" if h < 9 else "上午" if h < 11 else "中午" if h < 13 else "下午" if h < 18 else "晚上"
+    part = "早上" if h < 9 else "上午" if h < 12 else "中午" if h < 13 else "下午" if h < 18 else "晚上"
     h12 = h if h <= 12 else h - 12
     return f"{part}{h12}点" + ("" if m == 0 else "半" if m == 30 else f"{m}分")
 
@@ -382,7 +382,10 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         start = re.search(r"(?:第二天|次日|明天)((?:早上|上午|中午|下午|晚上)?\d{1,2}点半?)?起", delivery)
         when = f"明天{start.group(1) or ''}起" if start else ""
         said = re.search(r"报([^，,。；;领到]{1,5})", delivery)  # 报群昵称领 / 报手机号领取
-        return [f"{when}到{where}报{said.group(1) if said else '手机号'}就能领{at}{keep}"]
+        ident = said.group(1) if said else "群昵称" if lure.mechanic.kind == "flash" else "手机号"  # 抢 was a group reply
+        place = _first_person(where, c.voice.persona, c.brand.name)  # 团长家门口 in 王姐's mouth: 我家门口
+        first = [f"{lure.item}{delivery}"] if delivery.startswith(("和", "跟", "随")) else []
+        return first + [f"{when}到{place}报{ident}就能领{at}{keep}"]
     if method == "in_store":
         if lure.kind == "coupon":
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
@@ -454,7 +457,8 @@ def _seed_said(relation: str, name: str) -> str:
     first = re.split(r"[，,；;]", relation, maxsplit=1)[0]
     if "的" in first and not any(w in first for w in _PREDICATE):
         # 这次送的就是店里这周主推的JJ级智利车厘子: the name is already in the relation
-        return f"这次送的就是{relation}" if name in first or first.endswith(("那款", "那批", "那种")) \
+        shared = any(name[i:i + 2] in first for i in range(len(name) - 1))  # 纸尿裤试用装 / 那款纸尿裤
+        return f"这次送的就是{relation}" if shared or first.endswith(("那款", "那批", "那种")) \
             else f"这次送的{name}，就是{relation}"
     return f"这次送的{name}，{relation}"
 
@@ -909,7 +913,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送，拉{m['friends']}位好友就行",
                        f"拉{m['friends']}位好友还能领{lure['phrase']}", f"还没拉满{m['friends']}位的，{lure['phrase']}还等着你",
                        f"拉{m['friends']}位好友，{lure['phrase']}就到手"],
-            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"群满后每人{lure['each']}，就差人数",
+            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"满{m['members']}人每人{lure['each']}，就差人数",
                            f"离每人{lure['each']}又近一步", f"群满{m['members']}人，{lure['phrase']}每人都有",
                            f"每人{lure['each']}，就等群满"],
             "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
@@ -1081,7 +1085,7 @@ def _recall(base: dict[str, Any]) -> dict[str, str]:
     g = base["group"]
     if g["dissolves"]:
         keep = base["closing"]["keep"]
-        news = f"我这边还是{keep}" if keep else "好久没联系了"
+        news = keep or "好久没联系了"  # the operator's own next step: 换季护肤问题随时问
         return {"back": f"之前的群已经解散了，{news}。", "news": news}
     first = g["regular"][0]
     return {"back": f"群里的{first['what']}还在，{first['when']}照常，回群看看就行。",

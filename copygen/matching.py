@@ -297,10 +297,27 @@ class Matcher:
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        if (self.terms is None and not self.regexes) or self._gated(doc):
+        bit = self.bit
+        if bit and doc._prefilter is not None:  # the common, prefiltered way, spelled out
+            key = doc.mask & bit
+            if not key:
+                spans = []
+            elif not self.regexes and self.multi_char:
+                spans = self._term_spans(doc)
+            else:
+                plan = self._plans.get(key) or self._plan(doc)
+                view = self.view
+                s = doc.norm if view == "norm" else doc.view(view)
+                alts = plan[4]
+                found = list(alts[0].finditer(s)) if plan[3] and len(alts) == 1 else self._search(s, plan)
+                if not found:
+                    spans = []
+                elif view == "norm":
+                    spans = [m.span() for m in found]
+                else:
+                    spans = self._spans(doc, found)
+        elif (self.terms is None and not self.regexes) or self._gated(doc):
             spans = []
-        elif self.bit and not self.regexes and doc._prefilter is not None and self.multi_char:
-            spans = self._term_spans(doc)
         else:
             spans = self._spans(doc, self._search(doc.view(self.view), self._plan(doc)))
         if self.token_probe is not None and self._tokens_possible(doc):

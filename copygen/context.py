@@ -38,6 +38,7 @@ PLACEHOLDERS = {
     "invited": "%INVITED%",
     "remaining": "%REMAINING%",
     "members": "%MEMBERS%",
+    "winners": "%WINNERS%",  # a flash sale's list of winners, posted to the whole group
 }
 # Placeholders that only make sense when a bot sends the piece to one person.
 PER_PERSON = ("%NICKNAME%", "%INVITED%", "%REMAINING%")
@@ -60,6 +61,15 @@ class Opt(str):
 
 class Emoji(Opt):
     """An emoji slot: empty when the campaign turns emoji down."""
+
+
+def _label(what: str, when: str) -> str:
+    """A service's name as it can sit in a sentence: 每天早上8点半 + 每日一个快捷键，附动图 →
+    一个快捷键 (the frequency is in `when`; the note after the comma is for the full notice)."""
+    name = re.split(r"[，,；;（(]", clean(what), maxsplit=1)[0] or clean(what)
+    if re.match(r"^每", clean(when)):
+        name = re.sub(r"^(?:每日|每天|每晚|每周)", "", name) or name
+    return name
 
 
 def join_cn(items: list[str], last: str = "和") -> str:
@@ -139,6 +149,8 @@ def parse_when(when: str, start: dt.date | None, days: int) -> list[tuple[int, i
                                                         "傍晚": "6点", "晚上": "8点"}[part.group(0)]))
     t0 = _clock(times[0])
     t1 = _clock(times[1]) if len(times) > 1 else t0 + 60
+    if len(times) == 1 and when[times[0].end():times[0].end() + 1] == "前":  # 晚上9点前: until 9
+        t0, t1 = t0 - 120, t0
     if len(times) > 1 and t1 <= t0 and t1 < 12 * 60:  # 晚上8点到9点: the second inherits the part of day
         t1 += 12 * 60
     if t1 <= t0:
@@ -175,13 +187,16 @@ def events(c: Campaign) -> list[dict[str, Any]]:
             if not s.recurring and s.day:
                 spans = [(s.day, a, b) for _, a, b in spans[:1]]
         out += [{"day": d, "time": f"{a // 60:02d}:{a % 60:02d}", "until": f"{min(b, 1439) // 60:02d}:{min(b, 1439) % 60:02d}",
-                 "what": clean(s.what), "when": clean(s.when)} for d, a, b in spans]
+                 "what": _label(s.what, s.when), "when": clean(s.when),
+                 # how the time is said: 晚上8点, or 晚上9点前 when the operator gave an end
+                 "at": f"{hhmm_phrase(f'{b // 60:02d}:{b % 60:02d}')}前" if "点前" in s.when and not s.time
+                 else hhmm_phrase(f"{a // 60:02d}:{a % 60:02d}")} for d, a, b in spans]
     m = c.lure.mechanic
     if m.kind == "flash":
         h, mi = (int(x) for x in m.time.split(":"))
         end = h * 60 + mi + 30  # 前50位 is over in minutes: half an hour covers the grab and the replies
         out.append({"day": m.day, "time": m.time, "until": f"{end // 60:02d}:{end % 60:02d}",
-                    "what": f"开抢（前{m.quota}位）", "when": m.time})
+                    "what": f"开抢（前{m.quota}位）", "when": m.time, "at": hhmm_phrase(m.time)})
     return sorted(out, key=lambda e: (e["day"], e["time"]))
 
 
@@ -379,8 +394,9 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         window = re.search(r"(\d+)\s*天内", delivery)
         keep = f"，{window.group(1)}天内来领都行" if window else \
             f"，{validity.replace('领到后', '').replace('有效', '')}来领都行" if validity else ""
-        start = re.search(r"(?:第二天|次日|明天)((?:早上|上午|中午|下午|晚上)?\d{1,2}点半?)?起", delivery)
-        when = f"明天{start.group(1) or ''}起" if start else ""
+        # 群满后第二天早上8点起: said relative to the goal, so it stays true whenever the group fills
+        start = re.search(r"^(.*?(?:第二天|次日))((?:早上|上午|中午|下午|晚上)?\d{1,2}点半?)?起", delivery)
+        when = f"{start.group(1)}{start.group(2) or ''}起" if start else ""
         said = re.search(r"报([^，,。；;领到]{1,5})", delivery)  # 报群昵称领 / 报手机号领取
         ident = said.group(1) if said else "群昵称" if lure.mechanic.kind == "flash" else "手机号"  # 抢 was a group reply
         place = _first_person(where, c.voice.persona, c.brand.name)  # 团长家门口 in 王姐's mouth: 我家门口
@@ -403,8 +419,7 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
     return [f"我{when}私发给你，收到回我一声"]
 
 
-_AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?第二天起?"), "明天起"),
-            (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后?次日起?"), "明天起"),
+_AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二天|次日)"), "明天"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当晚"), "今晚"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
             (re.compile(r"^(?:群满|完成)后"), ""))
@@ -634,7 +649,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
     deadline = _deadline(c, days)
     mech.update(_voiced(c, mech, thing, deadline))
     voice = _voice(c)
-    services = [{"what": clean(s.what), "when": clean(s.when), "text": f"{clean(s.when)}{clean(s.what)}",
+    services = [{"what": _label(s.what, s.when), "when": clean(s.when), "text": f"{clean(s.when)}{_label(s.what, s.when)}",
                  # 5月19日中午12点 is a one-off even if the operator did not say so
                  "recurring": s.recurring and not _DATE.search(s.when), "day": s.day, "time": s.time}
                 for s in g.services]
@@ -646,6 +661,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
     mech["latest_start"] = days[k - need]["short"] if need and k - need >= 0 and g.start_date else ""
     if mech["latest_start"] and "打卡" in mech["condition"]:
         mech["offer"] = f"{mech['clause']}，最晚{mech['latest_start']}开始，{deadline['full']}截止"
+        mech["due"] = f"最晚{mech['latest_start']}开始，{deadline['full']}截止"
     area = clean(c.brand.area)
     local = claim["method"] in ("booking", "pickup", "in_store") and area
     return {
@@ -775,7 +791,7 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
     if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
         offer = re.sub(r"^回群", "回来", offer)
-    if segment in ("active", "lurker", "dealhunter"):  # said in the group, to several people at once
+    if segment in ("lurker", "dealhunter"):  # said in the group, to several people at once
         offer = re.sub(r"你(?!们)", "你们", offer)
     # the gift alone (回来送一盒草莓 → 送一盒草莓), so a recall can say "你回来的话，送一盒草莓"
     gift = re.sub(r"^(?:老朋友)?回(?:来|群)(?:看看)?", "", offer) if segment.startswith("lapsed") else offer
@@ -863,7 +879,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                 "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
                 else f"{m['gets']}，今天还来得及。"}[kind]
     elif events:
-        ev, at = events[0], hhmm_phrase(events[0]["time"])
+        ev, at = events[0], events[0]["at"]
         fact = say.fill("event_line", at=at, what=ev["what"]) if say is not None else f"今天{at}有{ev['what']}，别错过。"
     else:  # each fact once; a long campaign that has used them all just names the thing
         fact = facts[k - 1] if k - 1 < len(facts) else ""
@@ -924,7 +940,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                       f"到点回复「{m['reply']}」就行", f"{lure['phrase']}只有{m['quota']}份", "开抢时间别错过"],
         }[kind]
         fact = f"{_rotate(short, k)}。" + fact
-    if kind == "group_goal" and not day["is_first"]:
+    if kind == "group_goal":
         fact = f"群里现在{base['ph']['members']}人，" + fact
     scene_pool = "goal" if kind == "group_goal" and lure["claim"]["method"] in ("booking", "online") else \
         "checkin" if kind == "threshold" and "打卡" in m["condition"] else lure["claim"]["method"]
@@ -982,7 +998,9 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
     ask = "有什么想问的，直接问我就行。"
     offer = f"以后{rest}。" if rest and ("找我" in rest or "问我" in rest) else \
         (f"以后{rest}，{ask}" if rest else ask)
-    what = {"course": "课程", "service": "服务", "coupon": "优惠", "digital": "资料"}.get(lure["type"], "东西")
+    sells = base["brand"]["sells"]
+    what = "课程" if "课" in sells or base["brand"]["industry"] == "education" else \
+        {"service": "服务", "coupon": "优惠"}.get(lure["type"], "商品")
     book = lure["type"] in ("course", "service")
     return {
         "offer": offer, "later": Opt(f"以后{rest}。" if rest else ""),
@@ -1007,8 +1025,10 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     return {"purpose": purpose, "offer": offer, "life": life}
 
 
-def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[str, str]:
+def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str | None = None) -> dict[str, str]:
     g, lure, m, cl = base["group"], base["lure"], base["lure"]["mechanic"], base["lure"]["claim"]
+    later = [e for e in base["events"] if e["day"] == day["n"] and time and e["time"] > time
+             and not e["what"].startswith("开抢")]
     today = f"{_today(day, g['has_dates'])}，活动最后一天"
     # The reward is told, not re-explained: how to claim went out in the fulfilment notice, and a
     # closing asks members for one thing at most (the poll, when it has one).
@@ -1018,22 +1038,27 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str) -> dict[st
             cut = re.match(r"^(?:如果|要是)?(?:群)?(?:没|未)(?:满|凑满|达到|到)[^，,也]*(也|[，,])", cl["not_reached"])
             rest = cl["not_reached"][cut.end():] if cut else cl["not_reached"]
             also = "也" if cut and cut.group(1) == "也" else ""
-            fallback = f"不过{also}{rest}，今晚我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，还是谢谢大家"
+            fallback = f"不过{also}{rest}，今晚我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，抱歉"
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
             # the group is gone tomorrow: the steps are said again, not "scroll up"
-            reward = f"群满{m['members']}人了，每人{lure['each']}：{'；'.join(at_done(x) for x in cl['next'])}"
+            reward = f"群满{m['members']}人了，每人{lure['each']}：{cl['next_text']}"
     else:
         done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
+        if m["kind"] == "flash":  # the list is the proof people wait for; a bot fills it in
+            done = f"今晚抢到的名单：{base['ph']['winners']}。抢到"
         sent = f"{lure['name']}我都私发给你了" if cl["method"] == "online" else "接下来怎么领，我都私聊你了"
         reward = f"{done}的{v_or(base)}，{sent}"
     # a closing with a poll asks for nothing else
     note = reward if not _ASKS_BACK.search(reward) else \
         f"群满{m['members']}人了，每人{lure['each']}，领法我今晚挨个私聊确认"
     life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
+    short = life.removeprefix("这个群")
+    if later:  # the closing went out before tonight's live: it is still on
+        life = f"{later[0]['at']}的{later[0]['what']}照常，" + life
     # the poll asks about what members had in the group, not about a reward few have yet
     poll = [re.sub(r"^(?:一个|一份|一次|每天|每晚|每周)", "", s["what"]) for s in g["services"]][:4]
-    return {"today": today, "reward": reward, "reward_note": note, "group": life, "group_short": life.removeprefix("这个群"),
+    return {"today": today, "reward": reward, "reward_note": note, "group": life, "group_short": short,
             "poll": poll + (["每天的话题"] if base["has_topics"] else [])}
 
 
@@ -1068,7 +1093,10 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     answer = topic["answer"]
     hint = "回个数字就行。" if answer and re.match(r"^\d", answer) else \
         "回个字母就行。" if answer and re.match(r"^[A-Za-z]\b", answer) else "回一个词就行。"
-    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line, "reply_hint": hint}
+    # a spreadsheet or a screen is shared as a screenshot, not photographed
+    shot = "截个图发群里就行，不用整理。" if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else ""
+    return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line, "reply_hint": hint,
+            "shot": Opt(shot)}
 
 
 def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]) -> dict[str, str]:
@@ -1109,7 +1137,7 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind == "rules":
         out["rules_ctx"] = _rules(base)
     elif kind == "closing" and day:
-        out["closing_ctx"] = _closing(base, day, extra.get("outcome", "met"))
+        out["closing_ctx"] = _closing(base, day, extra.get("outcome", "met"), time)
     elif kind == "topic":
         out["topic"] = _topic(extra["topic"], extra.get("reveal", ""))
     elif kind.startswith("wakeup."):

@@ -227,11 +227,15 @@ def plan(c: Campaign) -> list[Slot]:
         ctx = {"segment": segment_context(c, seg)}
         if not lives_long or not ctx["segment"]["offer"]:  # no wake-up for a segment the campaign left empty
             continue
+        # thanking the active few, with something kept for them, is said to each of them in private
+        # (a broadcast would offer it to everybody); quiet members and bargain hunters are called in the group
+        target = "private" if kind == "wakeup.active" else "group"
         if n >= WAKEUP_MIN_DAYS:
             day = min(n, WAKEUP_MIN_DAYS // 2 + 1 + i * 2)
-            add(Slot(kind, kind, "group", segment=seg, day=day, time=at(kind, day), extra=ctx))
+            when = times[kind] if target == "private" else at(kind, day)
+            add(Slot(kind, kind, target, segment=seg, day=day, time=when, extra=ctx))
         else:
-            add(Slot(kind, kind, "group", segment=seg, trigger="after_end", offset_days=7 + i,
+            add(Slot(kind, kind, target, segment=seg, trigger="after_end", offset_days=7 + i,
                      time=times[kind], extra=ctx))
     for kind in ("recall.light", "recall.deep"):  # lapsed members: a private message 30 / 60 days on
         seg = SEGMENT_OF[kind]

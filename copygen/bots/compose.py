@@ -6,7 +6,8 @@ Placeholders are of two sorts:
   count so far / still needed).  They differ for every person, so a message carrying one cannot go
   to a whole group as it is: it is filled per member (``Member``), mapped onto the target's own
   placeholder (WeCom 入群欢迎语 replaces ``%NICKNAME%`` itself), or left out with a note.
-- per group — ``%MEMBERS%`` (group size): one value for everyone, given with ``--var MEMBERS=…``.
+- per group — ``%MEMBERS%`` (group size), ``%WINNERS%`` (a flash sale's winners, in its closing):
+  one value for everyone, given with ``--var MEMBERS=…`` / ``--var WINNERS=…``.
 
 Any other placeholder the target cannot fill is an input error: nothing with a raw ``%…%`` ever
 reaches a customer.
@@ -22,7 +23,7 @@ from .source import Message, PackSource
 from .targets import NONE, Mentions, Target
 
 PER_MEMBER = ("%NICKNAME%", "%INVITED%", "%REMAINING%")
-PER_GROUP = ("%MEMBERS%",)
+PER_GROUP = ("%MEMBERS%", "%WINNERS%")
 _PLACEHOLDER = re.compile(r"%[A-Z][A-Z_]*%")
 
 

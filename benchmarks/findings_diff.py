@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Every finding of the benchmark batch, to compare two revisions of the engine byte for byte.
 
-    python benchmarks/findings_diff.py dump OUT.jsonl          # this checkout's findings
-    python benchmarks/findings_diff.py compare REV              # REV (e.g. main) vs this checkout
+    python benchmarks/findings_diff.py dump OUT.jsonl [DRAFTS.jsonl]   # this checkout's findings
+    python benchmarks/findings_diff.py compare REV                      # REV (e.g. main) vs this checkout
 
 The batch is the one bench_check.py times: every piece of every example pack, every rule's own
-examples, ../shared/eval/dev.jsonl and ../shared/corpus/*.jsonl (read at run time, never copied).
-``compare`` checks REV out into a temporary worktree, dumps there with the same rules/ and
-lexicons as this checkout (so only engine code differs), and prints the first differences;
-exit 1 when any finding, score or verdict differs.  COPYGEN_NO_CACHE is set on both sides.
+examples, ../shared/eval/dev.jsonl and ../shared/corpus/*.jsonl (read at run time, never copied),
+or the drafts of DRAFTS.jsonl (``{"text", "kind"}`` per line).  ``compare`` builds the batch in
+this checkout (so pack rendering and its templates need not match REV's), checks REV out into a
+temporary worktree, dumps there with the same rules/ and lexicons as this checkout (so only
+engine code differs), and prints the first differences; exit 1 when any finding, score or
+verdict differs.  COPYGEN_NO_CACHE is set on both sides.
 """
 
 from __future__ import annotations
@@ -24,14 +26,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def dump(out: str) -> int:
+def batch() -> list[tuple[str, str]]:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     sys.path.insert(0, str(ROOT))
     import bench_check as b
 
+    return b.drafts()[0]
+
+
+def dump(out: str, drafts: str | None = None) -> int:
+    sys.path.insert(0, str(ROOT))
     from copygen.config import build_checker
 
-    items, _ = b.drafts()
+    if drafts is None:
+        items = batch()
+    else:
+        rows = [json.loads(line) for line in Path(drafts).read_text(encoding="utf-8").splitlines() if line]
+        items = [(r["text"], r["kind"]) for r in rows]
     ck = build_checker()
     with open(out, "w", encoding="utf-8") as fh:
         for i, (text, kind) in enumerate(items):
@@ -48,19 +59,22 @@ def compare(rev: str) -> int:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(wt), rev],
                        check=True, capture_output=True)
         try:
-            # the same rule content on both sides: only the engine differs
-            for sub in ("rules", "examples", "templates", "benchmarks"):
+            # the same rule content and the same drafts on both sides: only the engine differs
+            for sub in ("rules", "benchmarks"):
                 shutil.rmtree(wt / sub, ignore_errors=True)
                 shutil.copytree(ROOT / sub, wt / sub)
+            drafts = Path(tmp) / "drafts.jsonl"
+            drafts.write_text("".join(json.dumps({"text": t, "kind": k}, ensure_ascii=False) + "\n"
+                                      for t, k in batch()), encoding="utf-8")
             ref_out, new_out = Path(tmp) / "ref.jsonl", Path(tmp) / "new.jsonl"
             shared = ROOT.parent / "shared"
             link = wt.parent / "shared"
             if shared.is_dir() and not link.exists():
                 link.symlink_to(shared)
-            subprocess.run([sys.executable, str(wt / "benchmarks" / "findings_diff.py"), "dump", str(ref_out)],
-                           check=True, env={**env, "PYTHONPATH": str(wt)}, cwd=str(wt))
-            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "findings_diff.py"), "dump", str(new_out)],
-                           check=True, env={**env, "PYTHONPATH": str(ROOT)}, cwd=str(ROOT))
+            subprocess.run([sys.executable, str(wt / "benchmarks" / "findings_diff.py"), "dump", str(ref_out),
+                            str(drafts)], check=True, env={**env, "PYTHONPATH": str(wt)}, cwd=str(wt))
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "findings_diff.py"), "dump", str(new_out),
+                            str(drafts)], check=True, env={**env, "PYTHONPATH": str(ROOT)}, cwd=str(ROOT))
             a = ref_out.read_text(encoding="utf-8").splitlines()
             b = new_out.read_text(encoding="utf-8").splitlines()
         finally:
@@ -77,8 +91,8 @@ def compare(rev: str) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "dump":
-        sys.exit(dump(sys.argv[2]))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "dump":
+        sys.exit(dump(*sys.argv[2:]))
     if len(sys.argv) == 3 and sys.argv[1] == "compare":
         sys.exit(compare(sys.argv[2]))
     print(__doc__)

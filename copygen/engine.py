@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import kinds
 from . import lexicons as lx
@@ -99,6 +99,27 @@ def compile_rule(spec: rs.RuleSpec, module: rs.Module, lexicons: dict[str, list[
 
 # ---------------------------------------------------------------- checker --
 
+def selected_rules(modules: Iterable[tuple[Any, Path]], enable: Iterable[str] = (), disable: Iterable[str] = (),
+                   severity: dict[str, str] | None = None) -> Iterator[tuple[Any, Any, Path]]:
+    """(spec, module, path) of each rule a config turns on, module by module, with its severity
+    override applied; a rule id used twice is an error.  A rule is on when it is enabled or
+    ``enable`` names it (by id, name, module or dimension), and ``disable`` does not.  Shared by
+    the draft checker and the pack checker (``packrules``)."""
+    enable, disable, severity = set(enable), set(disable), severity or {}
+    seen: dict[str, Path] = {}
+    for module, path in modules:
+        for spec in module.rules:
+            if spec.id in seen:
+                raise InputError(f"{path}: 规则编号 {spec.id} 已在 {seen[spec.id]} 里用过")
+            seen[spec.id] = path
+            selectors = {spec.id, spec.name, module.module, module.dimension}
+            if not ((spec.enabled or selectors & enable) and not (selectors & disable)):
+                continue
+            if spec.id in severity:
+                spec = spec.model_copy(update={"severity": severity[spec.id]})
+            yield spec, module, path
+
+
 class Checker:
     """Compiled rule modules and the tokenizer they share; ``check`` judges one draft.
 
@@ -111,26 +132,13 @@ class Checker:
                  disable: Iterable[str] = (), severity: dict[str, str] | None = None,
                  lexicons: dict[str, list[str]] | None = None, words: Iterable[str] = (),
                  prefilter: bool = True):
-        enable, disable = set(enable), set(disable)
-        severity = severity or {}
         lexicons = shipped_lexicons() if lexicons is None else lexicons
         self.segmenter = Segmenter(words)
         self.modules = [m for m, _ in modules]
         self.rules: list[CompiledRule] = []
         matchers: list[Matcher] = []
-        seen: dict[str, Path] = {}
-        for module, path in modules:
-            for spec in module.rules:
-                if spec.id in seen:
-                    raise InputError(f"{path}: 规则编号 {spec.id} 已在 {seen[spec.id]} 里用过")
-                seen[spec.id] = path
-                selectors = {spec.id, spec.name, module.module, module.dimension}
-                on = (spec.enabled or selectors & enable) and not (selectors & disable)
-                if not on:
-                    continue
-                if spec.id in severity:
-                    spec = spec.model_copy(update={"severity": severity[spec.id]})
-                self.rules.append(compile_rule(spec, module, lexicons, f"{path}:{spec.id}", matchers))
+        for spec, module, path in selected_rules(modules, enable, disable, severity):
+            self.rules.append(compile_rule(spec, module, lexicons, f"{path}:{spec.id}", matchers))
         self.prefilter = Prefilter(matchers) if prefilter else None
         if self.prefilter is not None:
             for cr in self.rules:
@@ -217,12 +225,12 @@ def _finding(cr: CompiledRule, doc: Doc, h: Hit) -> Finding:
     message, suggestion = spec.message, spec.suggestion
     if "{" in message or "{" in suggestion:
         fields = {"match": match or excerpt, **h.subst}
-        message, suggestion = _fill(message, fields), _fill(suggestion, fields)
+        message, suggestion = fill_slots(message, fields), fill_slots(suggestion, fields)
     return Finding(spec.id, spec.name, cr.module.dimension, spec.severity, message, start, end, line, col,
                    excerpt, suggestion, h.fix)
 
 
-def _fill(template: str, fields: dict[str, str]) -> str:
+def fill_slots(template: str, fields: dict[str, str]) -> str:
     """``{slot}`` in a message replaced by its field (an unknown slot stays as written)."""
     parts = _TEMPLATES.get(template)
     if parts is None:

@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from . import gate as gt
 from . import lexicons as lx
@@ -173,6 +173,20 @@ class Context:
         return re.compile(self.source(pattern))
 
 
+@dataclass
+class SpecMatch:
+    """A compiled rule that is its spec and the matcher of the spec's ``match`` patterns: all
+    that kinds such as ``occurrence`` and the pack kind ``dissolution`` compile."""
+
+    spec: Any
+    match: "Matcher"
+
+
+def compile_match(spec: Any, ctx: Context) -> SpecMatch:
+    """``compile`` for such kinds."""
+    return SpecMatch(spec, ctx.matcher(spec.match))
+
+
 class LazyRe:
     """A regex compiled on first use; pickles as its source, so a cached checker loads fast and
     compiles only the patterns a draft's characters let through their gate."""
@@ -283,10 +297,27 @@ class Matcher:
         return self.gate is not None and self.gate.isdisjoint(doc.chars(self.view))
 
     def find(self, doc: Doc) -> list[tuple[int, int]]:
-        if (self.terms is None and not self.regexes) or self._gated(doc):
+        bit = self.bit
+        if bit and doc._prefilter is not None:  # the common, prefiltered way, spelled out
+            key = doc.mask & bit
+            if not key:
+                spans = []
+            elif not self.regexes and self.multi_char:
+                spans = self._term_spans(doc)
+            else:
+                plan = self._plans.get(key) or self._plan(doc)
+                view = self.view
+                s = doc.norm if view == "norm" else doc.view(view)
+                alts = plan[4]
+                found = list(alts[0].finditer(s)) if plan[3] and len(alts) == 1 else self._search(s, plan)
+                if not found:
+                    spans = []
+                elif view == "norm":
+                    spans = [m.span() for m in found]
+                else:
+                    spans = self._spans(doc, found)
+        elif (self.terms is None and not self.regexes) or self._gated(doc):
             spans = []
-        elif self.bit and not self.regexes and doc._prefilter is not None and self.multi_char:
-            spans = self._term_spans(doc)
         else:
             spans = self._spans(doc, self._search(doc.view(self.view), self._plan(doc)))
         if self.token_probe is not None and self._tokens_possible(doc):

@@ -9,7 +9,6 @@ the piece (0, 0); findings about the campaign as a whole at no piece.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, Iterable
 
 from . import packkinds
 from . import packspec as ps
-from .engine import shipped_lexicons
+from .engine import fill_slots, selected_rules, shipped_lexicons
 from .errors import InputError
 from .matching import Context
 from .packio import Pack
@@ -63,27 +62,16 @@ class PackChecker:
     def __init__(self, modules: list[tuple[ps.PackModule, Path]], enable: Iterable[str] = (),
                  disable: Iterable[str] = (), severity: dict[str, str] | None = None,
                  lexicons: dict[str, list[str]] | None = None):
-        enable, disable, severity = set(enable), set(disable), severity or {}
         lexicons = shipped_lexicons() if lexicons is None else lexicons
         self.segmenter = Segmenter()
         self.modules = [mod for mod, _ in modules]
         self.rules: list[CompiledPackRule] = []
-        seen: dict[str, Path] = {}
-        for module, path in modules:
-            for spec in module.rules:
-                if spec.id in seen:
-                    raise InputError(f"{path}: 规则编号 {spec.id} 已在 {seen[spec.id]} 里用过")
-                seen[spec.id] = path
-                selectors = {spec.id, spec.name, module.module, module.dimension}
-                if not ((spec.enabled or selectors & enable) and not (selectors & disable)):
-                    continue
-                if spec.id in severity:
-                    spec = spec.model_copy(update={"severity": severity[spec.id]})
-                k = packkinds.get(spec.kind)
-                if k is None:
-                    raise InputError(f"{path}:{spec.id}: 未知的整包规则类型 {spec.kind}")
-                ctx = Context(lexicons, f"{path}:{spec.id}")
-                self.rules.append(CompiledPackRule(spec, module, k.compile(spec, ctx), k.run))
+        for spec, module, path in selected_rules(modules, enable, disable, severity):
+            k = packkinds.get(spec.kind)
+            if k is None:
+                raise InputError(f"{path}:{spec.id}: 未知的整包规则类型 {spec.kind}")
+            ctx = Context(lexicons, f"{path}:{spec.id}")
+            self.rules.append(CompiledPackRule(spec, module, k.compile(spec, ctx), k.run))
 
     def rule(self, rule_id: str) -> CompiledPackRule | None:
         return next((r for r in self.rules if rule_id in (r.spec.id, r.spec.name)), None)
@@ -108,13 +96,9 @@ def _finding(cr: CompiledPackRule, v: View, h: Hit) -> PackFinding:
     fields = {"match": excerpt, "piece": piece or "", **h.subst}
     return PackFinding(
         rule=spec.id, name=spec.name, dimension=cr.module.dimension, severity=spec.severity,
-        message=_fill(spec.message, fields), piece=piece, start=h.start, end=h.end, line=line, column=col,
-        excerpt=excerpt, suggestion=_fill(spec.suggestion, fields),
+        message=fill_slots(spec.message, fields), piece=piece, start=h.start, end=h.end, line=line, column=col,
+        excerpt=excerpt, suggestion=fill_slots(spec.suggestion, fields),
     )
-
-
-def _fill(template: str, fields: dict[str, str]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: fields.get(m.group(1), m.group(0)), template)
 
 
 def pack_modules() -> list[tuple[ps.PackModule, Path]]:

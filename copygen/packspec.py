@@ -21,19 +21,15 @@ shape; a fail example may name the piece (``at``) its finding must point at.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from .errors import InputError, field_errors, read_data
 from .packio import Target, Trigger, parse_pack
-from .rulespec import RULE_ID, Patterns, Severity
+from .rulespec import Patterns, RuleFields, RuleModule, _M
 
 SCHEDULED = "scheduled"  # the trigger of a piece sent at a day and time (trigger null)
-
-
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def empty(p: Patterns) -> bool:
@@ -78,17 +74,9 @@ class Where(_M):
         return self.kinds is None or kind_matches(kind, self.kinds)
 
 
-class PackRuleSpec(_M):
+class PackRuleSpec(RuleFields):
     """Fields every pack rule has, whatever its kind; each pack kind module subclasses it."""
 
-    id: Annotated[str, Field(pattern=RULE_ID)]
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    kind: str
-    severity: Severity = "warning"
-    message: str = Field(min_length=2)
-    principle: str = ""
-    suggestion: str = ""
-    link: str = ""
     kinds: list[str] | None = None
     not_kinds: list[str] = []
     targets: list[Target] | None = None
@@ -103,45 +91,16 @@ class PackRuleSpec(_M):
         return self.targets is None or target in self.targets
 
 
-class PackModule(_M):
+class PackModule(RuleModule):
+    registry: ClassVar[str] = "copygen.packkinds"
+    rule_base: ClassVar[type] = PackRuleSpec
+    what: ClassVar[str] = "整包规则类型"
+
     module: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     dimension: Literal["pack"] = "pack"
     principle: str = Field(min_length=2)
     description: str = ""
     rules: list[PackRuleSpec] = Field(min_length=1)
-
-    @field_validator("rules", mode="before")
-    @classmethod
-    def _by_kind(cls, v: object) -> object:
-        """Each rule is validated by the schema of its kind, looked up in the pack kind registry."""
-        from . import packkinds
-
-        if not isinstance(v, list):
-            return v
-        out = []
-        for i, r in enumerate(v):
-            if isinstance(r, PackRuleSpec):
-                out.append(r)
-                continue
-            if not isinstance(r, dict):
-                raise ValueError(f"第{i + 1}条规则必须是映射")
-            label = f"第{i + 1}条规则{' ' + str(r['id']) if r.get('id') else ''}"
-            k = packkinds.get(r.get("kind"))
-            if k is None:
-                raise ValueError(f"{label}：未知的整包规则类型 {r.get('kind')!r}（可选 {'、'.join(packkinds.names())}）")
-            try:
-                out.append(k.spec.model_validate(r))
-            except ValidationError as err:
-                raise ValueError(f"{label}：{field_errors(err)[0]}") from None
-        return out
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "PackModule":
-        ids = [r.id for r in self.rules]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"规则编号重复：{', '.join(dup)}")
-        return self
 
 
 def load_pack_module(path: Path) -> PackModule:

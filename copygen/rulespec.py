@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -78,8 +78,8 @@ def _check_kinds(v: list[str] | None) -> list[str] | None:
     return v
 
 
-class RuleSpec(_M):
-    """Fields every rule has, whatever its kind; each kind module subclasses it."""
+class RuleFields(_M):
+    """Fields every rule has, draft rule (``RuleSpec``) or pack rule (``packspec.PackRuleSpec``)."""
 
     id: Annotated[str, Field(pattern=RULE_ID)]
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -89,6 +89,11 @@ class RuleSpec(_M):
     principle: str = ""
     suggestion: str = ""
     link: str = ""
+
+
+class RuleSpec(RuleFields):
+    """Fields every draft rule has, whatever its kind; each kind module subclasses it."""
+
     kinds: list[str] | None = None  # narrows the module's ``applies_to``
     not_kinds: list[str] = []  # exact kinds left out (e.g. welcome.group has its own byte limit)
     enabled: bool = True  # False = opt-in through the config
@@ -100,7 +105,54 @@ class RuleSpec(_M):
         return _check_kinds(v)
 
 
-class Module(_M):
+class RuleModule(_M):
+    """What a draft-rule ``Module`` and a ``packspec.PackModule`` share: a ``rules`` list whose
+    rules are each validated by the schema of their kind, looked up in the kind registry named by
+    ``registry`` (``what`` names such a kind in errors), with ids used once."""
+
+    registry: ClassVar[str]
+    rule_base: ClassVar[type]
+    what: ClassVar[str]
+
+    @field_validator("rules", mode="before", check_fields=False)
+    @classmethod
+    def _by_kind(cls, v: object) -> object:
+        if not isinstance(v, list):
+            return v
+        import importlib
+
+        registry = importlib.import_module(cls.registry)
+        out = []
+        for i, r in enumerate(v):
+            if isinstance(r, cls.rule_base):
+                out.append(r)
+                continue
+            if not isinstance(r, dict):
+                raise ValueError(f"第{i + 1}条规则必须是映射")
+            label = f"第{i + 1}条规则{' ' + str(r['id']) if r.get('id') else ''}"
+            k = registry.get(r.get("kind"))
+            if k is None:
+                raise ValueError(f"{label}：未知的{cls.what} {r.get('kind')!r}（可选 {'、'.join(registry.names())}）")
+            try:
+                out.append(k.spec.model_validate(r))
+            except ValidationError as err:
+                raise ValueError(f"{label}：{field_errors(err)[0]}") from None
+        return out
+
+    @model_validator(mode="after")
+    def _unique_ids(self):  # noqa: ANN202 - the subclass
+        ids = [r.id for r in self.rules]  # type: ignore[attr-defined]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"规则编号重复：{', '.join(dup)}")
+        return self
+
+
+class Module(RuleModule):
+    registry: ClassVar[str] = "copygen.kinds"
+    rule_base: ClassVar[type] = RuleSpec
+    what: ClassVar[str] = "规则类型"
+
     module: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     dimension: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     applies_to: list[str] = Field(min_length=1)
@@ -113,39 +165,6 @@ class Module(_M):
     @classmethod
     def _applies_known(cls, v: list[str]) -> list[str]:
         return _check_kinds(v)
-
-    @field_validator("rules", mode="before")
-    @classmethod
-    def _by_kind(cls, v: object) -> object:
-        """Each rule is validated by the schema of its kind, looked up in the kind registry."""
-        from . import kinds
-
-        if not isinstance(v, list):
-            return v
-        out = []
-        for i, r in enumerate(v):
-            if isinstance(r, RuleSpec):
-                out.append(r)
-                continue
-            if not isinstance(r, dict):
-                raise ValueError(f"第{i + 1}条规则必须是映射")
-            label = f"第{i + 1}条规则{' ' + str(r['id']) if r.get('id') else ''}"
-            k = kinds.get(r.get("kind"))
-            if k is None:
-                raise ValueError(f"{label}：未知的规则类型 {r.get('kind')!r}（可选 {'、'.join(kinds.names())}）")
-            try:
-                out.append(k.spec.model_validate(r))
-            except ValidationError as err:
-                raise ValueError(f"{label}：{field_errors(err)[0]}") from None
-        return out
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> "Module":
-        ids = [r.id for r in self.rules]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"规则编号重复：{', '.join(dup)}")
-        return self
 
 
 def load_module(path: Path) -> Module:

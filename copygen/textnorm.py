@@ -190,6 +190,11 @@ class _SqueezeTable(dict):
 
 _SQUEEZE_TABLE = _SqueezeTable()
 _REPEATS = re.compile(r"([^0-9])\1+")  # runs of one character collapse (digits keep their repeats)
+_REPEAT = re.compile(r"([^0-9])\1")  # whether there is such a run (most drafts have none)
+
+
+def _first_group(m: re.Match) -> str:
+    return m.group(1)
 
 
 def squeeze(s: str) -> str:
@@ -271,8 +276,10 @@ class Text:
 
     @cached_property
     def squeezed_text(self) -> str:
-        """The squeezed string alone (one ``translate`` and one ``sub``); its map is built on demand."""
-        return _REPEATS.sub(r"\1", self.norm.translate(_SQUEEZE_TABLE))
+        """The squeezed string alone (one ``translate`` and, where a character repeats, one ``sub``);
+        its map is built on demand."""
+        s = self.norm.translate(_SQUEEZE_TABLE)
+        return _REPEATS.sub(_first_group, s) if _REPEAT.search(s) else s
 
     @cached_property
     def squeezed(self) -> tuple[str, list[int]]:

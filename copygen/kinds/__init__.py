@@ -22,16 +22,10 @@ one from elsewhere (a test, a plug-in).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
-import typing
 from dataclasses import dataclass
-from pathlib import Path
-from types import ModuleType
 from typing import Any, Callable
 
-from ..errors import InputError
+from ..registry import KindRegistry
 
 
 @dataclass(frozen=True)
@@ -43,59 +37,15 @@ class Kind:
     inert: Callable[[Any], Any] | None = None
 
 
-_KINDS: dict[str, Kind] = {}
-_discovered = False
-
-
-def register(module: ModuleType) -> Kind:
-    """Register a kind module (``Spec`` + ``compile`` + ``run``); its name comes from ``Spec.kind``."""
+def _base() -> type:
     from ..rulespec import RuleSpec
 
-    spec = getattr(module, "Spec", None)
-    if not (isinstance(spec, type) and issubclass(spec, RuleSpec)):
-        raise TypeError(f"{module.__name__}: a kind module needs Spec, a RuleSpec subclass")
-    args = typing.get_args(spec.model_fields["kind"].annotation)
-    if len(args) != 1 or not isinstance(args[0], str):
-        raise TypeError(f"{module.__name__}: Spec.kind must be Literal['<name>']")
-    for fn in ("compile", "run"):
-        if not callable(getattr(module, fn, None)):
-            raise TypeError(f"{module.__name__}: a kind module needs {fn}()")
-    kind = Kind(args[0], spec, module.compile, module.run, getattr(module, "inert", None))
-    _KINDS[kind.name] = kind
-    return kind
+    return RuleSpec
 
 
-def _discover() -> None:
-    global _discovered
-    if _discovered:
-        return
-    _discovered = True
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            register(importlib.import_module(f"{__name__}.{info.name}"))
-
-
-def load_file(path: str | Path) -> Kind:
-    """Import a kind module from a file and register it."""
-    p = Path(path)
-    spec = importlib.util.spec_from_file_location(f"copygen_kind_{p.stem}", p)
-    if spec is None or spec.loader is None:
-        raise InputError(f"{p}: 不是 Python 模块")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return register(module)
-
-
-def get(name: object) -> Kind | None:
-    _discover()
-    return _KINDS.get(name) if isinstance(name, str) else None
-
-
-def names() -> list[str]:
-    _discover()
-    return sorted(_KINDS)
-
-
-def unregister(name: str) -> None:
-    """Drop a kind registered by ``load_file`` (tests)."""
-    _KINDS.pop(name, None)
+_registry = KindRegistry(__name__, __path__, _base, Kind, "a kind module", "copygen_kind_", optional=("inert",))
+register = _registry.register
+load_file = _registry.load_file
+get = _registry.get
+names = _registry.names
+unregister = _registry.unregister

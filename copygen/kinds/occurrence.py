@@ -9,12 +9,11 @@ is found.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from ..matching import Context, Doc, Hit, Matcher, Result, dedupe, spans_inside
+from ..matching import Doc, Hit, Result, SpecMatch, compile_match, dedupe, spans_inside
 from ..rulespec import Patterns, RuleSpec, _M
 
 
@@ -39,14 +38,8 @@ class Spec(RuleSpec):
         return self
 
 
-@dataclass
-class Compiled:
-    spec: Spec
-    match: Matcher
-
-
-def compile(spec: Spec, ctx: Context) -> Compiled:
-    return Compiled(spec, ctx.matcher(spec.match))
+Compiled = SpecMatch  # the spec and the matcher of its ``match``
+compile = compile_match
 
 
 def score(s: ScoreSpec, count: int) -> float:

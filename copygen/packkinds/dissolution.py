@@ -12,12 +12,11 @@ lives on, and these checks (but ``deadline_after_end`` with an explicit end) do 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Literal
 
 from pydantic import Field, model_validator
 
-from ..matching import Context, Matcher
+from ..matching import SpecMatch, compile_match
 from ..packmatch import DATE, Hit, View, fmt_date
 from ..packspec import PackRuleSpec, empty
 from ..rulespec import Patterns
@@ -36,14 +35,8 @@ class Spec(PackRuleSpec):
         return self
 
 
-@dataclass
-class Compiled:
-    spec: Spec
-    match: Matcher
-
-
-def compile(spec: Spec, ctx: Context) -> Compiled:
-    return Compiled(spec, ctx.matcher(spec.match))
+Compiled = SpecMatch  # the spec and the matcher of its ``match``
+compile = compile_match
 
 
 def run(c: Compiled, v: View) -> Iterable[Hit]:

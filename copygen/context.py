@@ -376,7 +376,8 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     how = _first_person(how, c.voice.persona, c.brand.name)
     return {
         "method": method, "where": where, "hours": cl.hours, "validity": validity, "limit": limit,
-        "stock": stock, "eligible": clean(cl.eligible), "not_reached": clean(cl.not_reached),
+        "stock": stock, "eligible": clean(cl.eligible), "who_can": who_can(clean(cl.eligible)),
+        "not_reached": clean(cl.not_reached),
         "steps": steps, "steps_text": "；".join(steps), "how": how, "use_verb": _CLAIM_VERB[lure.kind],
         "is_store": method in ("pickup", "in_store"), "ships": method == "ship",
         "rush": rush, "next": nxt, "next_text": "；".join(nxt),
@@ -384,8 +385,17 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
 
 
 def _sends_coupon(delivery: str) -> bool:
-    """The operator sends a voucher for a service (完成后我私聊发你一张到店券): the winner shows it."""
-    return "券" in delivery
+    """The operator sends a voucher or a code (完成后我私聊发你一张到店券 / 私发核销码): the winner shows it."""
+    return "券" in delivery or bool(re.search(r"核销码|兑换码|券码|验证码", delivery))
+
+
+def who_can(eligible: str) -> str:
+    """Who may claim, as a clause: 格林小城的业主和租户，每户一次 → 格林小城的业主和租户可以领，每户一次."""
+    cut = re.search(r"[，,；;]", eligible)
+    head, rest = (eligible[:cut.start()], eligible[cut.start():]) if cut else (eligible, "")
+    if not eligible or "领" in head:
+        return eligible
+    return f"{head}可以领{rest}"
 
 
 _COUNT_UNITS = ("张", "袋", "盒", "份", "个", "瓶", "包", "罐", "支", "本", "套", "件", "箱", "杯", "斤")
@@ -1013,7 +1023,7 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     generic = not name or name in ("群活码", "默认", "活码") or name.endswith("活码")
     offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
-        offer += f"（{lure['claim']['eligible']}可以领）"
+        offer += f"（{lure['claim']['who_can']}）"
     del generic  # channel names are the operator's labels (业主群转发, 地推): never read out to a newcomer
     return {"from": Opt(""), "offer": Opt(offer)}
 
@@ -1046,7 +1056,7 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     lead = "这几天还在送" if g["dissolves"] else "现在还在送"
     offer = f"{lead}{lure['headline']}：{lure['mechanic']['offer']}"
     if lure["claim"]["eligible"]:
-        offer += f"，{lure['claim']['eligible']}可以领"
+        offer += f"，{lure['claim']['who_can']}"
     if g["dissolves"]:
         life = f"群开到{g['end']}，之后解散；{base['closing']['next_line']}。"
     else:

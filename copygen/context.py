@@ -77,7 +77,7 @@ _ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", 
 
 def _verb(what: str) -> str:
     """发 before what is posted (当天空档时间, 一个快捷键); nothing before what happens (育儿答疑, 真题直播)."""
-    return "" if what.endswith(_ACTIVITY) else "发"
+    return "" if what.endswith(_ACTIVITY) or what.startswith("发") else "发"
 
 
 def join_cn(items: list[str], last: str = "和") -> str:
@@ -302,7 +302,7 @@ def _thing(c: Campaign) -> dict[str, str]:
     if kind == "digital":
         size = f"（{_amount(qty, lure.unit)}）" if lure.unit not in ("份", "个") and qty > 1 else ""
         return {"phrase": lure.item, "each": f"一份{lure.item}", "name": lure.item, "size": size,
-                "value_note": Opt(f"（价值{value}元）" if value else "")}
+                "value_note": Opt(f"（价值{value}元）" if value and f"{value}元" not in lure.relation else "")}
     phrase = f"{_amount(qty, lure.unit)}{lure.item}"
     if value and value in lure.relation:  # 和我们平时129元的那项是同一个: the price is already said
         value = ""
@@ -367,7 +367,8 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     how = {  # one clause: how it reaches the winner
         "ship": delivery,
         "pickup": f"到{where}{'领' if where.endswith('自提点') else '自提'}" + (f"（{cl.hours}）" if cl.hours else ""),
-        "in_store": f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
+        "in_store": delivery if lure.kind == "coupon" and re.search(r"到店[^，,。]*(?:报|出示|用)", delivery) else
+                    f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
                     f"{_first_person(delivery, c.voice.persona)}，到{where}出示就能用" if _sends_coupon(delivery)
                     else f"到{where}报手机号就能用",
         "booking": delivery,
@@ -428,8 +429,9 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
             if re.search(r"到店[^，,。]*(?:报|出示|用)", delivery):  # 到店报车牌就能用: their own way to redeem
                 return [delivery, f"地址：{where}{at}", validity]
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
-        if _sends_coupon(delivery):  # the voucher is the operator's next move, then the visit
-            return [delivery, f"到{where}出示券就能用{at}", validity]
+        if _sends_coupon(delivery):  # the voucher (or code) is the operator's next move, then the visit
+            shown = "核销码" if "码" in delivery and "券" not in delivery else "券"
+            return [delivery, f"到{where}出示{shown}就能用{at}", validity]
         return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
     if method == "booking":
         if lure.kind == "course":
@@ -461,7 +463,7 @@ def at_done(text: str) -> str:
 
 def in_private(step: str) -> str:
     """A step said inside a private chat: 发我, not 私信发我."""
-    return step.replace("私信发我", "发我").replace("私聊发你", "发你")
+    return step.replace("私信发我", "发我").replace("私聊发你", "发你").replace("私发给你", "发给你")
 
 
 def _first_person(text: str, persona: str, brand: str = "") -> str:
@@ -494,6 +496,8 @@ def _seed_said(relation: str, name: str) -> str:
     if relation.startswith(("和", "跟", "与", "比")):  # 这次送的和店里38元的洗剪吹一样 (the name is in it)
         return f"这次送的{relation}" if name in relation else f"这次送的{name}{relation}"
     first = re.split(r"[，,；;]", relation, maxsplit=1)[0]
+    if "就是" in relation:  # 送的就是……就是同一份: said once
+        return f"这次送的{name}，{relation}"
     if "的" in first and not any(w in first for w in _PREDICATE):
         # 这次送的就是店里这周主推的JJ级智利车厘子: the name is already in the relation
         shared = any(name[i:i + 2] in first for i in range(len(name) - 1))  # 纸尿裤试用装 / 那款纸尿裤
@@ -523,7 +527,7 @@ def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) ->
                 "short": f"拉{m.friends}人"}
     if m.kind == "group_goal":
         return {**base, "members": m.members, "task": f"群满{m.members}人",
-                "clause": f"群满{m.members}人，每人都有",
+                "clause": f"群满{m.members}人，{'每户' if '每户' in c.lure.claim.eligible else '每人'}都有",
                 "gets": f"群满{m.members}人，全群每人{thing['each']}",
                 "when_done": f"群满{m.members}人", "short": f"满{m.members}人"}
     if m.kind == "threshold":
@@ -650,6 +654,8 @@ def _voice(c: Campaign) -> dict[str, Any]:
     else:
         intro = f"我是{c.brand.name}的{role_name}"
     short = re.sub(f"{re.escape(c.brand.name)}的?", "", clean(v.intro), count=1) if v.intro else f"我是{role_name}"
+    if not v.intro and name in c.brand.name:  # 这里是周学姐考研……我就是周学姐
+        short = f"我就是{name}"
     # who I am, in one clause: a recall to someone who knows us needs no sales line (约号、改时间都找我)
     name_only = re.split(r"[，,；;。]", intro, maxsplit=1)[0]
     short = short.replace("你们", "你")  # said to one person (the add-friend welcome)
@@ -706,7 +712,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "type": g.type, "type_label": GROUP_TYPE_LABEL[g.type], "is_lead": g.type == "lead",
             "dissolves": dissolves, "name": g.name, "number": number, "full_name": full_name,
             "duration_days": g.duration_days, "services": services, "regular": regular,
-            "services_text": "；".join(s["text"] for s in services),
+            "services_text": "；".join(s["said"] for s in services),
             # items that carry their own 、 or ， are listed with ；, or the list cannot be parsed
             "regular_text": "；".join(s["text"] for s in regular)
             if any(ch in s["text"] for s in regular for ch in "、，,") else join_cn([s["text"] for s in regular], "，还有"),
@@ -717,7 +723,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "type": lure.kind, "item": lure.item, "unit": lure.unit, "quantity": fmt_num(lure.quantity),
             "phrase": thing["phrase"], "each": thing["each"], "name": thing["name"],
             # a headline: a group goal gives one to everybody, so no single "1袋" is on offer
-            "headline": thing["name"] if lure.mechanic.kind == "group_goal" else thing["phrase"],
+            "headline": thing["name"] if lure.mechanic.kind in ("group_goal", "flash") else thing["phrase"],
             "value": f"{fmt_num(lure.value_yuan)}元" if lure.value_yuan else "",
             "value_note": thing["value_note"], "relation": clean(lure.relation),
             "mechanic": mech, "deadline": deadline["full"], "deadline_short": deadline["short"],
@@ -833,6 +839,10 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     gift = re.sub(r"^(?:老朋友)?回(?:来|群)(?:看看)?", "", offer) if segment.startswith("lapsed") else offer
     # replying 1 claims a gift (送一盒草莓); an offer that asks for something first (下单送一把小葱,
     # 补打卡也算数) is said as it is, with no second instruction on top
+    m = c.lure.mechanic
+    if segment.startswith("lapsed") and re.search(r"补打卡|断了?的?(?:那天|一天)?也算|也算数", offer) \
+            and m.kind == "threshold" and "打卡" in m.condition:
+        offer = gift = ""  # 回群补打卡也算数, a month after the check-in closed: nothing to give
     gives = bool(re.match(r"^(?:送|领|免费|立减|减|赠|优先)", gift))
     cta = f"你回来的话，{gift}，回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
     return {"id": segment, "offer": offer, "gift": gift, "cta": cta}
@@ -912,10 +922,10 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         if kind == "threshold" and m["latest_start"]:
             fact += f"最晚{m['latest_start']}开始才赶得上。"
     elif day["is_deadline"] and kind == "flash":  # the time is in the deadline line; not day 1's words
-        fact = f"{lure['phrase']}一共{m['quota']}份，按回复「{m['reply']}」的先后来。"
+        fact = f"{lure['name']}一共{m['quota']}份，按回复「{m['reply']}」的先后来。"
     elif day["is_deadline"]:  # "today" is said once, by the countdown or the deadline line; not day 1's words
         fact = {"invite": f"还差一两位的抓紧，拉满{m['friends']}位就有{lure['phrase']}。",
-                "group_goal": f"就看今天了：满{m['members']}人，每人{lure['each']}。",
+                "group_goal": f"就看今天了，群一满，{lure['each']}一人一份。",
                 "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
                 else f"还差一点的抓紧，{m['when_done']}就送{lure['phrase']}。"}[kind]
     elif events:
@@ -969,7 +979,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送，拉{m['friends']}位好友就行",
                        f"拉{m['friends']}位好友还能领{lure['phrase']}", f"还没拉满{m['friends']}位的，{lure['phrase']}还等着你",
                        f"拉{m['friends']}位好友，{lure['phrase']}就到手"],
-            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"满{m['members']}人每人{lure['each']}，就差人数",
+            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"满{m['members']}人，每人{lure['each']}",
                            f"离每人{lure['each']}又近一步", f"群满{m['members']}人，{lure['phrase']}每人都有",
                            f"每人{lure['each']}，就等群满"],
             "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
@@ -984,8 +994,9 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = f"群里现在{base['ph']['members']}人，" + fact
     scene_pool = "goal" if kind == "group_goal" and lure["claim"]["method"] in ("booking", "online") else \
         "checkin" if kind == "threshold" and "打卡" in m["condition"] else lure["claim"]["method"]
-    scene = say.fill(f"scene_{scene_pool}", item=lure["name"]) if say is not None else \
-        phrase_pools()[f"scene_{scene_pool}"][0].format(item=lure["name"])
+    where = lure["claim"]["where"]
+    scene = say.fill(f"scene_{scene_pool}", item=lure["name"], where=where) if say is not None else \
+        phrase_pools()[f"scene_{scene_pool}"][0].format(item=lure["name"], where=where)
     title = "福利进度"  # the deadline line says 今天截止: the title does not say it again
     # the last day never says "a few days to go": it says what happens to those who made it
     # and the first day never asks about days nobody has had yet (漏了哪天)
@@ -1002,6 +1013,8 @@ def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     steps = [at_done(x) for x in lure["claim"]["next"]]
     if slot_target == "private":
         steps = [in_private(x) for x in steps]
+    else:  # said to the whole group: what people send goes to a private chat, not into the group
+        steps = [re.sub(r"(?<!私信)(?<!私聊)发我", "私信发我", x) for x in steps]
     if m["kind"] == "group_goal":
         opening = f"群满{m['members']}人啦！谢谢每一位拉朋友进来的{v['address'].removesuffix('们')}。"
         congrats = f"群满{m['members']}人啦，说到做到：每人{lure['each']}！"
@@ -1052,11 +1065,21 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
 
 def _rules(base: dict[str, Any]) -> dict[str, str]:
     g, lure, b = base["group"], base["lure"], base["brand"]
-    purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}，{g['regular'][0]['said']}。"
+    who = base["audience"]["identity"]
+    purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}" + (f"，群里都是{who}。" if who else "。")
     lead = "这几天还在送" if g["dissolves"] else "现在还在送"
     offer = f"{lead}{lure['headline']}：{lure['mechanic']['offer']}"
-    if lure["claim"]["eligible"]:
-        offer += f"，{lure['claim']['who_can']}"
+    cl = lure["claim"]
+    if cl["eligible"]:
+        offer += f"，{cl['who_can']}"
+    # the notice is where people look up how to claim: where and when, in the operator's terms
+    where = cl["next"][0] if cl["method"] == "pickup" else cl["how"] if cl["method"] == "in_store" else ""
+    if where:
+        offer += f"，{where}"
+    # a proof that says the notice holds something (群公告里放了手册前5页) points at it
+    kept = [p.replace("群公告里", "这条公告下面") for p in lure["proof"] if "群公告" in p]
+    if kept:
+        offer += f"；另外，{kept[0]}"
     if g["dissolves"]:
         life = f"群开到{g['end']}，之后解散；{base['closing']['next_line']}。"
     else:
@@ -1092,7 +1115,8 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str 
         reward = f"{done}的{v_or(base)}，{sent}"
     # a closing with a poll asks for nothing else
     note = reward if not _ASKS_BACK.search(reward) else \
-        f"群满{m['members']}人了，每人{lure['each']}，领法我今晚挨个私聊确认"
+        f"群满{m['members']}人了，每人{lure['each']}，" \
+        f"{'约时间' if lure['type'] in ('course', 'service') else '领法'}我今晚挨个私聊确认"
     life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
     short = life.removeprefix("这个群")
     if later:  # the closing went out before tonight's live: it is still on

@@ -192,7 +192,9 @@ def plan(c: Campaign) -> list[Slot]:
             if t["form"] == "game":  # a game needs its answer: the next day at noon, or before the end
                 rday, rwant = (d + 1, "12:00") if d < n else (d, _hhmm(_min(when) + 45))
                 rtime = sched.place(rday, rwant, not_after=_hhmm(_min(close_at) - 30) if rday == n and close_at else None)
-                reveal = ("明天" if rday > d else "今晚") + hhmm_phrase(rtime).removeprefix("晚上")
+                said = hhmm_phrase(rtime)
+                reveal = "明天" + said if rday > d else "今晚" + said.removeprefix("晚上") if said.startswith("晚上") \
+                    else "今天" + said
                 add(Slot(f"topic.d{d}.answer", "topic", "group", day=rday, time=rtime,
                          extra={"topic": {**t, "form": "reveal"}, "reveal": reveal}))
             add(Slot(f"topic.d{d}", "topic", "group", day=d, time=when, extra={"topic": t, "reveal": reveal}))
@@ -232,7 +234,7 @@ def plan(c: Campaign) -> list[Slot]:
         target = "private" if kind == "wakeup.active" else "group"
         if n >= WAKEUP_MIN_DAYS:
             day = min(n, WAKEUP_MIN_DAYS // 2 + 1 + i * 2)
-            when = times[kind] if target == "private" else at(kind, day)
+            when = at(kind, day)  # a private note too keeps clear of the group's live events
             add(Slot(kind, kind, target, segment=seg, day=day, time=when, extra=ctx))
         else:
             add(Slot(kind, kind, target, segment=seg, trigger="after_end", offset_days=7 + i,

@@ -72,6 +72,14 @@ def _label(what: str, when: str) -> str:
     return name
 
 
+_ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", "团购", "选品", "讲解", "打卡", "游戏", "预约", "分享")
+
+
+def _verb(what: str) -> str:
+    """发 before what is posted (当天空档时间, 一个快捷键); nothing before what happens (育儿答疑, 真题直播)."""
+    return "" if what.endswith(_ACTIVITY) else "发"
+
+
 def join_cn(items: list[str], last: str = "和") -> str:
     """["A","B","C"] → "A、B和C"."""
     items = [i for i in items if i]
@@ -351,7 +359,8 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     else:
         limit = f"每人限{n}次"
     stock_unit = lure.unit if lure.kind in ("coupon", "goods") and lure.unit in _COUNT_UNITS else "份"
-    stock = f"一共{cl.stock}{stock_unit}，领完为止" if cl.stock else ""
+    stock = (f"一共{cl.stock}个名额，约满为止" if lure.kind in ("service", "course") else
+             f"一共{cl.stock}{stock_unit}，领完为止") if cl.stock else ""
     rush = {"ship": "早满早发", "pickup": "早满早领", "booking": "早满早约", "in_store": "早满早用",
             "online": "早满早发"}[method]
     nxt = [x for x in _next_steps(c, method, where, cl.hours, validity) if x]
@@ -388,6 +397,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
     at = f"（{hours}）" if hours else ""
     delivery = _first_person(clean(lure.delivery), c.voice.persona)
     if method == "ship":
+        if lure.mechanic.kind == "threshold" and "下单" in lure.mechanic.condition:  # the order has the address
+            return [f"加送的{lure.item}和你的订单装一箱一起发", delivery]
         track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
         return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
     if method == "pickup":
@@ -404,6 +415,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         return first + [f"{when}到{place}报{ident}就能领{at}{keep}"]
     if method == "in_store":
         if lure.kind == "coupon":
+            if re.search(r"到店[^，,。]*(?:报|出示|用)", delivery):  # 到店报车牌就能用: their own way to redeem
+                return [delivery, f"地址：{where}{at}", validity]
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
         if _sends_coupon(delivery):  # the voucher is the operator's next move, then the visit
             return [delivery, f"到{where}出示券就能用{at}", validity]
@@ -422,6 +435,7 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
 _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二天|次日)"), "明天"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当晚"), "今晚"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
+            (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后(?=[^，,]*?(?:内|马上|立刻|就))"), ""),
             (re.compile(r"^(?:群满|完成)后"), ""))
 
 
@@ -467,8 +481,8 @@ def _seed_said(relation: str, name: str) -> str:
     这次送的面膜，就是店里卖得好的那款…, never 听X说，<noun phrase>."""
     if not relation:
         return ""
-    if relation.startswith(("和", "跟", "与", "比")):
-        return f"这次送的{name}{relation}"
+    if relation.startswith(("和", "跟", "与", "比")):  # 这次送的和店里38元的洗剪吹一样 (the name is in it)
+        return f"这次送的{relation}" if name in relation else f"这次送的{name}{relation}"
     first = re.split(r"[，,；;]", relation, maxsplit=1)[0]
     if "的" in first and not any(w in first for w in _PREDICATE):
         # 这次送的就是店里这周主推的JJ级智利车厘子: the name is already in the relation
@@ -476,6 +490,15 @@ def _seed_said(relation: str, name: str) -> str:
         return f"这次送的就是{relation}" if shared or first.endswith(("那款", "那批", "那种")) \
             else f"这次送的{name}，就是{relation}"
     return f"这次送的{name}，{relation}"
+
+
+def _relation_line(relation: str, name: str) -> str:
+    """The relation as a poster line: a noun phrase or a comparison gets its 送的 (送的就是团里卖的那批
+    农家土鸡蛋); a clause that already says something stays as written."""
+    said = _seed_said(relation, name)
+    if said.startswith(f"这次送的{name}，") and not said.startswith(f"这次送的{name}，就是"):
+        return relation
+    return said.removeprefix("这次")
 
 
 def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) -> dict[str, Any]:
@@ -650,6 +673,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
     mech.update(_voiced(c, mech, thing, deadline))
     voice = _voice(c)
     services = [{"what": _label(s.what, s.when), "when": clean(s.when), "text": f"{clean(s.when)}{_label(s.what, s.when)}",
+                 "said": f"{clean(s.when)}{_verb(_label(s.what, s.when))}{_label(s.what, s.when)}",
                  # 5月19日中午12点 is a one-off even if the operator did not say so
                  "recurring": s.recurring and not _DATE.search(s.when), "day": s.day, "time": s.time}
                 for s in g.services]
@@ -693,6 +717,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "relation_seed": _seed_said(clean(lure.relation).replace("我们", c.brand.name), thing["name"]),
             # the relation in the operator's own mouth: 阿青亲自剪 → 我亲自剪
             "relation_me": _first_person(clean(lure.relation), c.voice.name, c.brand.name),
+            "relation_line": _relation_line(clean(lure.relation), thing["name"]),
             "nearby": "住附近的朋友" if local else "朋友",
             "invite_who": "邻居" if local else "朋友",
             # an offer for new customers only is not sent "because you are an old friend"
@@ -781,6 +806,7 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
         prev = form
         example = clean(t.example) or (t.options[0] if t.options else clean(t.answer))
         plan.append({"theme": clean(t.theme), "options": list(t.options), "form": form,
+                     "fits": list(dict.fromkeys(options[day - 1] + ["question"])),
                      "form_label": TOPIC_FORM_LABEL[form], "answer": clean(t.answer), "clue": clean(t.clue),
                      "example": example,
                      "letters": [f"{chr(65 + i)} {o}" for i, o in enumerate(t.options)]})
@@ -795,7 +821,11 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
         offer = re.sub(r"你(?!们)", "你们", offer)
     # the gift alone (回来送一盒草莓 → 送一盒草莓), so a recall can say "你回来的话，送一盒草莓"
     gift = re.sub(r"^(?:老朋友)?回(?:来|群)(?:看看)?", "", offer) if segment.startswith("lapsed") else offer
-    return {"id": segment, "offer": offer, "gift": gift}
+    # replying 1 claims a gift (送一盒草莓); an offer that asks for something first (下单送一把小葱,
+    # 补打卡也算数) is said as it is, with no second instruction on top
+    gives = bool(re.match(r"^(?:送|领|免费|立减|减|赠|优先)", gift))
+    cta = f"你回来的话，{gift}，回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+    return {"id": segment, "offer": offer, "gift": gift, "cta": cta}
 
 
 # ------------------------------------------------------------------ per piece --
@@ -846,7 +876,7 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
         facts.append("，".join(bits) + "。")
-    facts += [f"{_rotate(['顺便说一句', '再说一句'], i)}：{p}。" for i, p in enumerate(lure["proof"])]
+    facts += [f"{p}。" for p in lure["proof"]]
     return facts
 
 
@@ -871,13 +901,13 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             fact += f"之前已经有{lure['claimed']}人领到了。"
         if kind == "threshold" and m["latest_start"]:
             fact += f"最晚{m['latest_start']}开始才赶得上。"
-    elif day["is_deadline"] and kind == "flash":  # the time is in the deadline line
-        fact = f"前{m['quota']}位在群里回复「{m['reply']}」的送{lure['phrase']}。"
+    elif day["is_deadline"] and kind == "flash":  # the time is in the deadline line; not day 1's words
+        fact = f"{lure['phrase']}一共{m['quota']}份，按回复「{m['reply']}」的先后来。"
     elif day["is_deadline"]:  # "today" is said once, by the countdown or the deadline line; not day 1's words
         fact = {"invite": f"还差一两位的抓紧，拉满{m['friends']}位就有{lure['phrase']}。",
                 "group_goal": f"就看今天了：满{m['members']}人，每人{lure['each']}。",
                 "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
-                else f"{m['gets']}，今天还来得及。"}[kind]
+                else f"还差一点的抓紧，{m['when_done']}就送{lure['phrase']}。"}[kind]
     elif events:
         ev, at = events[0], events[0]["at"]
         fact = say.fill("event_line", at=at, what=ev["what"]) if say is not None else f"今天{at}有{ev['what']}，别错过。"
@@ -900,7 +930,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                       if "打卡" in m["condition"] else
                       ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
                        "满足条件的我会私聊你怎么领", "有疑问随时@我", "不清楚规则的，看群公告就行"]),
-        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "每人只算第一条回复", "手快有，手慢无",
+        "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "每人只算第一条回复", "到点再回就行，不用提前回",
                   "抢到的我会私聊你怎么领", "没抢到的别急，以后还有"],
     }[kind]
     if kind == "flash":
@@ -949,7 +979,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     title = "福利进度"  # the deadline line says 今天截止: the title does not say it again
     # the last day never says "a few days to go": it says what happens to those who made it
     # and the first day never asks about days nobody has had yet (漏了哪天)
-    first_help = {"invite": 4, "group_goal": 0, "threshold": 2 if "打卡" in m["condition"] else 4, "flash": 0}[kind]
+    first_help = {"invite": 4, "group_goal": 0, "threshold": 2 if "打卡" in m["condition"] else 4, "flash": 2}[kind]
     middle = [line for i, line in enumerate(help_lines) if i not in (first_help, 3)]
     help_line = help_lines[3] if day["is_deadline"] else help_lines[first_help] if day["is_first"] \
         else middle[(k - 1) % len(middle)]
@@ -981,7 +1011,7 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     lure, g = base["lure"], base["group"]
     name = (channel or {}).get("name", "")
     generic = not name or name in ("群活码", "默认", "活码") or name.endswith("活码")
-    offer = f"这几天在送{lure['phrase']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
+    offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['eligible']}可以领）"
     del generic  # channel names are the operator's labels (业主群转发, 地推): never read out to a newcomer
@@ -1012,10 +1042,9 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
 
 def _rules(base: dict[str, Any]) -> dict[str, str]:
     g, lure, b = base["group"], base["lure"], base["brand"]
-    first = g["regular"][0]["what"]
-    purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}，{first}都在这里发。"
+    purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}，{g['regular'][0]['said']}。"
     lead = "这几天还在送" if g["dissolves"] else "现在还在送"
-    offer = f"{lead}{lure['phrase']}：{lure['mechanic']['offer']}"
+    offer = f"{lead}{lure['headline']}：{lure['mechanic']['offer']}"
     if lure["claim"]["eligible"]:
         offer += f"，{lure['claim']['eligible']}可以领"
     if g["dissolves"]:
@@ -1047,7 +1076,9 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str 
         done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
         if m["kind"] == "flash":  # the list is the proof people wait for; a bot fills it in
             done = f"今晚抢到的名单：{base['ph']['winners']}。抢到"
-        sent = f"{lure['name']}我都私发给你了" if cl["method"] == "online" else "接下来怎么领，我都私聊你了"
+        with_order = cl["method"] == "ship" and m["kind"] == "threshold" and "下单" in m["condition"]
+        sent = f"{lure['name']}我都私发给你了" if cl["method"] == "online" else \
+            f"加送的{lure['name']}和订单装一箱一起发，不用另外领" if with_order else "接下来怎么领，我都私聊你了"
         reward = f"{done}的{v_or(base)}，{sent}"
     # a closing with a poll asks for nothing else
     note = reward if not _ASKS_BACK.search(reward) else \
@@ -1112,12 +1143,10 @@ def _recall(base: dict[str, Any]) -> dict[str, str]:
     to give: never the brand's product list pasted as a question."""
     g = base["group"]
     if g["dissolves"]:
-        keep = base["closing"]["keep"]
-        news = keep or "好久没联系了"  # the operator's own next step: 换季护肤问题随时问
-        return {"back": f"之前的群已经解散了，{news}。", "news": news}
+        return {"back": "之前群里的活动结束有一阵了，这份是专门给老朋友留的。" if base["segment_offer"] else
+                "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？"}
     first = g["regular"][0]
-    return {"back": f"群里的{first['what']}还在，{first['when']}照常，回群看看就行。",
-            "news": f"群里的{first['what']}还在，{first['when']}照常"}
+    return {"back": f"群里还是{first['said']}，回群看看就行。", "news": f"群里还是{first['said']}。"}
 
 
 def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: dict[str, Any] | None,
@@ -1143,5 +1172,5 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind.startswith("wakeup."):
         out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
     elif kind.startswith("recall."):
-        out["recall"] = _recall(base)
+        out["recall"] = _recall({**base, "segment_offer": bool(extra.get("segment", {}).get("offer"))})
     return out

@@ -103,13 +103,11 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
     ordered = sorted(templates, key=key)
     if slot.kind == "topic":  # the day's form first, then the other forms
         form = slot.extra["topic"]["form"]
-        has_options = bool(slot.extra["topic"]["options"])
         if form == "reveal":  # a reveal is only ever a reveal (reveal, reveal-list, …)
             return [t for t in ordered if t.variant.startswith("reveal")]
-        has_answer = bool(slot.extra["topic"]["answer"])
-        return [t for t in ordered if t.variant == form] + [  # other forms only where they can work
-            t for t in ordered if t.variant != form and not t.variant.startswith("reveal")
-            and (t.variant != "vote" or has_options) and (t.variant != "game" or has_answer)]
+        fits = slot.extra["topic"].get("fits") or [form, "question"]
+        return [t for t in ordered if t.variant == form] + [  # other forms only where they fit the theme
+            t for t in ordered if t.variant != form and t.variant in fits]
     if slot.extra.get("no_poll"):
         ordered = [t for t in ordered if t.variant != "question"]
     k = nth % len(ordered)

@@ -239,9 +239,13 @@ def plan(c: Campaign) -> list[Slot]:
                      time=times[kind], extra=ctx))
     for kind in ("recall.light", "recall.deep"):  # lapsed members: a private message 30 / 60 days on
         seg = SEGMENT_OF[kind]
+        ctx = {"segment": segment_context(c, seg)}
+        if kind == "recall.light" and not ctx["segment"]["offer"]:  # a month on, a hello needs a reason
+            continue
+        # with something to give, the 60-day note gives it; without, it asks why (the survey)
+        ctx["no_poll"] = kind == "recall.deep" and bool(ctx["segment"]["offer"])
         add(Slot(kind, kind, "private", segment=seg, trigger="after_end",
-                 offset_days=_past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind],
-                 extra={"segment": segment_context(c, seg)}))
+                 offset_days=_past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind], extra=ctx))
     return s
 
 

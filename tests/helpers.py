@@ -33,6 +33,8 @@ def expected_kinds(c) -> set[str]:
         kinds -= WAKEUPS
     # a wake-up speaks to a segment the campaign defined (it has an offer), never to an empty one
     kinds -= {k for k in WAKEUPS if not getattr(c.segments, k.split(".")[1]).offer.strip()}
+    if not c.segments.lapsed_30.offer.strip():  # a month on, a hello with nothing to offer is not sent
+        kinds.discard("recall.light")
     if c.lure.mechanic.kind != "invite":  # only an inviter has a progress of their own
         kinds.discard("lure.progress")
     return kinds

@@ -191,6 +191,10 @@ def _every_variant(c, kind):
         if slot.kind == kind:
             ctx = slot_context(base, c, slot, 0)
             for t in cat.variants(kind):
+                if kind == "topic":  # a topic slot has its planned form (a reveal slot: the reveals)
+                    form = slot.extra["topic"]["form"]
+                    if not (t.variant == form or form == "reveal" and t.variant.startswith("reveal")):
+                        continue
                 yield slot, t.variant, cat.render(t, ctx)
 
 
@@ -236,3 +240,21 @@ def test_a_member_retells_the_relation_as_a_sentence(packs, name):
         if "听" in text and "说，" in text:
             said = text.split("说，", 1)[1]
             assert said.startswith("这次送的"), (variant, text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_every_option_of_a_poll_or_game_starts_its_own_line(packs, name):
+    c, _ = packs[name]
+    for kind in ("topic", "closing", "recall.deep", "wakeup.active"):
+        for slot, variant, text in _every_variant(c, kind):
+            for line in text.splitlines():
+                assert not re.search(r"[？?：:～]\s*A ", line), (slot.id, variant, line)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_an_offer_kept_for_active_members_goes_to_them_in_private(packs, name):
+    """A broadcast 「给常聊天的朋友留了…」 offers it to the whole group; each active member hears it alone."""
+    _, doc = packs[name]
+    for p in doc.pieces:
+        if p.kind == "wakeup.active":
+            assert p.target == "private" and "%NICKNAME%" in p.text, (p.id, p.text)

@@ -736,6 +736,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "relation_line": _relation_line(clean(lure.relation), thing["name"]),
             "nearby": "住附近的朋友" if local else "朋友",
             "invite_who": "邻居" if local else "朋友",
+            # a flash sale's reply word is for the group at the set time: the invite asks for nothing else
+            "private_close_pool": "private_close_flash" if lure.mechanic.kind == "flash" else "private_close",
             # an offer for new customers only is not sent "because you are an old friend"
             "why_you": "想着你可能用得上" if re.search(r"没(?:在|来|上|办|买|用|洗)|新(?:客|顾客|用户|会员)|第一次",
                                                      lure.claim.eligible) else "想着你是老朋友",

@@ -76,7 +76,8 @@ def _init_worker(cfg: Config) -> None:
 
     if tracemalloc.is_tracing():  # a forked worker inherits the parent's tracing, which only slows it down
         tracemalloc.stop()
-    _worker_checker = build_checker(cfg)
+    if _worker_checker is None:  # spawned (or forkserver): nothing inherited
+        _worker_checker = build_checker(cfg)
     import gc
 
     gc.freeze()  # the worker's rules live as long as it does: keep them out of every GC pass
@@ -116,7 +117,16 @@ def _pooled(drafts: Iterator[Draft], cfg: Config, jobs: int, chunksize: int, win
     from concurrent.futures.process import BrokenProcessPool
 
     chunks = _chunks(drafts, chunksize)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker, initargs=(cfg,))
+    ctx = _context()
+    global _worker_checker
+    if ctx.get_start_method() == "fork":
+        # Build the rules and load jieba's dictionary once, here: forked workers inherit them instead
+        # of each paying ~1 s for the same start-up (a batch this size will need tokens somewhere).
+        from .tokenize import base_tokenizer
+
+        _worker_checker = build_checker(cfg)
+        base_tokenizer()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(cfg,))
     pending: deque = deque()
     try:
         for chunk in islice(chunks, window):

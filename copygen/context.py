@@ -72,7 +72,7 @@ def _label(what: str, when: str) -> str:
     return name
 
 
-_ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", "团购", "选品", "讲解", "打卡", "游戏", "预约", "分享")
+_ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", "团购", "选品", "讲解", "打卡", "游戏", "预约", "分享", "播报", "提醒")
 
 
 def _verb(what: str) -> str:
@@ -986,8 +986,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                            f"每人{lure['each']}，就等群满"],
             "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
                           f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"{m['when_done']}就有{lure['phrase']}",
-                          f"{lure['phrase']}还等着大家", f"离{lure['phrase']}又近一天" if "打卡" in m["condition"]
-                          else f"{lure['phrase']}还有"],
+                          f"{lure['phrase']}还等着大家", f"{lure['phrase']}还有"],
             "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份",
                       f"到点回复「{m['reply']}」就行", f"{lure['phrase']}只有{m['quota']}份", "开抢时间别错过"],
         }[kind]
@@ -996,7 +995,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = f"群里现在{base['ph']['members']}人，" + fact
     scene_pool = "goal" if kind == "group_goal" and lure["claim"]["method"] in ("booking", "online") else \
         "checkin" if kind == "threshold" and "打卡" in m["condition"] else lure["claim"]["method"]
-    where = lure["claim"]["where"]
+    where = _first_person(lure["claim"]["where"], v["persona"], base["brand"]["name"])  # 团长家门口 → 我家门口
     scene = say.fill(f"scene_{scene_pool}", item=lure["name"], where=where) if say is not None else \
         phrase_pools()[f"scene_{scene_pool}"][0].format(item=lure["name"], where=where)
     title = "福利进度"  # the deadline line says 今天截止: the title does not say it again
@@ -1075,7 +1074,9 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     if cl["eligible"]:
         offer += f"，{cl['who_can']}"
     # the notice is where people look up how to claim: where and when, in the operator's terms
-    where = cl["next"][0] if cl["method"] == "pickup" else cl["how"] if cl["method"] == "in_store" else ""
+    where = cl["next"][0] if cl["method"] == "pickup" else cl["how"] if cl["method"] in ("in_store", "booking") else ""
+    if where and cl["validity"] and cl["method"] != "pickup":
+        where += f"，{cl['validity']}"
     if where:
         offer += f"，{where}"
     # a proof that says the notice holds something (群公告里放了手册前5页) points at it
@@ -1102,7 +1103,8 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str 
             cut = re.match(r"^(?:如果|要是)?(?:群)?(?:没|未)(?:满|凑满|达到|到)[^，,也]*(也|[，,])", cl["not_reached"])
             rest = cl["not_reached"][cut.end():] if cut else cl["not_reached"]
             also = "也" if cut and cut.group(1) == "也" else ""
-            fallback = f"不过{also}{rest}，今晚我挨个私聊大家" if cl["not_reached"] else "这次的福利就发不了了，抱歉"
+            claim = cl["how"] if cl["method"] in ("pickup", "in_store") else "今晚我挨个私聊大家"
+            fallback = f"不过{also}{rest}，{claim}" if cl["not_reached"] else "这次的福利就发不了了，抱歉"
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
             # the group is gone tomorrow: the steps are said again, not "scroll up"
@@ -1161,7 +1163,8 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     hint = "回个数字就行。" if answer and re.match(r"^\d", answer) else \
         "回个字母就行。" if answer and re.match(r"^[A-Za-z]\b", answer) else "回一个词就行。"
     # a spreadsheet or a screen is shared as a screenshot, not photographed
-    shot = "截个图发群里就行，不用整理。" if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else ""
+    shot = "截个图发群里就行，不用整理。" if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else \
+        "翻一张手机里的照片发群里就行。" if re.search(r"最满意|那一次|以前|小时候|最难忘|第一次", theme) else ""
     return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line, "reply_hint": hint,
             "shot": Opt(shot)}
 

@@ -431,12 +431,19 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
         if _sends_coupon(delivery):  # the voucher (or code) is the operator's next move, then the visit
             shown = "核销码" if "码" in delivery and "券" not in delivery else "券"
+            if re.search(r"给[^，,。]{0,4}看|出示|报", delivery):  # 到店点单时给服务员看: already said
+                return [delivery, f"地址：{where}{at}", validity]
             return [delivery, f"到{where}出示{shown}就能用{at}", validity]
         return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
     if method == "booking":
         if lure.kind == "course":
-            return ["把孩子的年龄和方便上课的时间发我" if c.brand.industry in ("education", "baby") and "孩子" in
-                    (c.audience.who + c.lure.claim.eligible) else "把方便上课的时间发我", delivery, validity]
+            calls = "电话" in delivery
+            ask = ("把孩子的年龄、你的电话和方便上课的时间发我" if calls else "把孩子的年龄和方便上课的时间发我") \
+                if c.brand.industry in ("education", "baby") and "孩子" in (c.audience.who + c.lure.claim.eligible) \
+                else "把电话和方便上课的时间发我" if calls else "把方便上课的时间发我"
+            if re.search(r"私聊|联系你|约你", delivery):  # the operator reaches out: nothing to send first
+                return [delivery, validity]
+            return [ask, delivery, validity]
         home = "上门" in (where + lure.delivery + c.brand.sells)
         first = "把楼号、房号和电话私信发我" if home else "把电话和方便的时间私信发我"
         return [first, delivery, validity]
@@ -445,7 +452,7 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
 
 
 _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二天|次日)"), "明天"),
-            (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当晚"), "今晚"),
+            (re.compile(r"^[^，,]*?(?:满|完成|抢到)[^，,]*?当晚"), "今晚"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后(?=[^，,]*?(?:内|马上|立刻|就))"), ""),
             (re.compile(r"^(?:群满|完成)后"), ""))
@@ -515,9 +522,14 @@ def _relation_line(relation: str, name: str) -> str:
     return said.removeprefix("这次")
 
 
+def _per(c: Campaign) -> str:
+    """每户 when the campaign gives one per household (每户一次), else 每人."""
+    return "每户" if "每户" in c.lure.claim.eligible else "每人"
+
+
 def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) -> dict[str, Any]:
     m = c.lure.mechanic
-    base = {"kind": m.kind, "friends": None, "members": None, "condition": "", "quota": None,
+    base = {"kind": m.kind, "per": _per(c), "friends": None, "members": None, "condition": "", "quota": None,
             "per_person": m.kind in ("invite", "threshold"), "flash_at": "", "reply": ""}
     if m.kind == "invite":
         return {**base, "friends": m.friends, "task": f"拉{m.friends}位好友进群",
@@ -528,7 +540,7 @@ def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) ->
     if m.kind == "group_goal":
         return {**base, "members": m.members, "task": f"群满{m.members}人",
                 "clause": f"群满{m.members}人，{'每户' if '每户' in c.lure.claim.eligible else '每人'}都有",
-                "gets": f"群满{m.members}人，全群每人{thing['each']}",
+                "gets": f"群满{m.members}人，全群{_per(c)}{thing['each']}",
                 "when_done": f"群满{m.members}人", "short": f"满{m.members}人"}
     if m.kind == "threshold":
         cond = clean(m.condition)
@@ -556,7 +568,7 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "group_goal":
         return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
-                "mine": f"我已经进群了，群满{m['members']}人每人{thing['each']}",
+                "mine": f"我已经进群了，群满{m['members']}人{_per(c)}{thing['each']}",
                 "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
@@ -703,7 +715,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
         mech["offer"] = f"{mech['clause']}，最晚{mech['latest_start']}开始，{deadline['full']}截止"
         mech["due"] = f"最晚{mech['latest_start']}开始，{deadline['full']}截止"
     area = clean(c.brand.area)
-    local = claim["method"] in ("booking", "pickup", "in_store") and area
+    local = claim["method"] in ("booking", "pickup", "in_store") and area and \
+        bool(re.search(r"邻居|街坊|小区|业主|住在|社区|楼|附近", c.audience.identity + c.audience.who))
     return {
         "brand": {"name": c.brand.name, "sells": clean(c.brand.sells), "industry": c.brand.industry,
                   "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area)},
@@ -730,7 +743,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
             "deadline_day": deadline_day(c), "delivery": _first_person(clean(lure.delivery), c.voice.persona), "claimed": lure.claimed or 0,
             "proof": proof, "claim": claim,
             # the relation in a member's mouth: 我们平时… is the shop speaking
-            "relation_seed": _seed_said(clean(lure.relation).replace("我们", c.brand.name), thing["name"]),
+            "relation_seed": _seed_said(clean(lure.relation).replace("我们", "店里"), thing["name"]),
             # the relation in the operator's own mouth: 阿青亲自剪 → 我亲自剪
             "relation_me": _first_person(clean(lure.relation), c.voice.name, c.brand.name),
             "relation_line": _relation_line(clean(lure.relation), thing["name"]),
@@ -846,7 +859,9 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
             and m.kind == "threshold" and "打卡" in m.condition:
         offer = gift = ""  # 回群补打卡也算数, a month after the check-in closed: nothing to give
     gives = bool(re.match(r"^(?:送|领|免费|立减|减|赠|优先)", gift))
-    cta = f"你回来的话，{gift}，回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+    thing = re.sub(r"^(?:送|领|赠)", "", gift)
+    cta = f"给你留了一份心意：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
+        f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
     return {"id": segment, "offer": offer, "gift": gift, "cta": cta}
 
 
@@ -927,7 +942,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = f"{lure['name']}一共{m['quota']}份，按回复「{m['reply']}」的先后来。"
     elif day["is_deadline"]:  # "today" is said once, by the countdown or the deadline line; not day 1's words
         fact = {"invite": f"还差一两位的抓紧，拉满{m['friends']}位就有{lure['phrase']}。",
-                "group_goal": f"就看今天了，群一满，{lure['each']}一人一份。",
+                "group_goal": f"就看今天了：人一满，{m['per']}都能{'约' if lure['type'] in ('service', 'course') else '领'}{lure['each']}。",
                 "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
                 else f"还差一点的抓紧，{m['when_done']}就送{lure['phrase']}。"}[kind]
     elif events:
@@ -981,9 +996,9 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "invite": [f"拉满{m['friends']}位就有{lure['phrase']}", f"{lure['phrase']}还在送，拉{m['friends']}位好友就行",
                        f"拉{m['friends']}位好友还能领{lure['phrase']}", f"还没拉满{m['friends']}位的，{lure['phrase']}还等着你",
                        f"拉{m['friends']}位好友，{lure['phrase']}就到手"],
-            "group_goal": [f"满{m['members']}人每人{lure['each']}", f"满{m['members']}人，每人{lure['each']}",
-                           f"离每人{lure['each']}又近一步", f"群满{m['members']}人，{lure['phrase']}每人都有",
-                           f"每人{lure['each']}，就等群满"],
+            "group_goal": [f"满{m['members']}人{m['per']}{lure['each']}", f"满{m['members']}人，{m['per']}{lure['each']}",
+                           f"离{m['per']}{lure['each']}又近一步", f"群满{m['members']}人，{m['per']}都有{lure['phrase']}",
+                           f"{m['per']}{lure['each']}，就等群满"],
             "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
                           f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"{m['when_done']}就有{lure['phrase']}",
                           f"{lure['phrase']}还等着大家", f"{lure['phrase']}还有"],
@@ -1018,8 +1033,8 @@ def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
         steps = [re.sub(r"(?<!私信)(?<!私聊)发我", "私信发我", x) for x in steps]
     if m["kind"] == "group_goal":
         opening = f"群满{m['members']}人啦！谢谢每一位拉朋友进来的{v['address'].removesuffix('们')}。"
-        congrats = f"群满{m['members']}人啦，说到做到：每人{lure['each']}！"
-        chat = f"{v['address']}，群满{m['members']}人了，每人{lure['each']}，接下来这样领："
+        congrats = f"群满{m['members']}人啦，说到做到：{m['per']}{lure['each']}！"
+        chat = f"{v['address']}，群满{m['members']}人了，{m['per']}{lure['each']}，接下来这样领："
         close = f"有问题私聊{v['name']}。"
     else:
         got = "抢到" if m["kind"] == "flash" else "领到"
@@ -1050,7 +1065,8 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
     one_to_one = re.match(r"^(?:加[^，,]{1,12}(?:微信|好友)|关注[^，,]{1,12})[，,]?", nxt)
     rest = _first_person(nxt[one_to_one.end():].removeprefix("以后"), base["voice"]["name"]) if one_to_one else ""
     ask = "有什么想问的，直接问我就行。"
-    offer = f"以后{rest}。" if rest and ("找我" in rest or "问我" in rest) else \
+    rest = re.sub(r"(随时|直接)问$", r"\1问我", rest)  # 换季护肤问题随时问 → …随时问我
+    offer = f"以后{rest}。" if rest and ("找我" in rest or "问" in rest) else \
         (f"以后{rest}，{ask}" if rest else ask)
     sells = base["brand"]["sells"]
     what = "课程" if "课" in sells or base["brand"]["industry"] == "education" else \
@@ -1108,18 +1124,20 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str 
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
             # the group is gone tomorrow: the steps are said again, not "scroll up"
-            reward = f"群满{m['members']}人了，每人{lure['each']}：{cl['next_text']}"
+            reward = f"群满{m['members']}人了，{m['per']}{lure['each']}：{cl['next_text']}"
     else:
         done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
-        if m["kind"] == "flash":  # the list is the proof people wait for; a bot fills it in
+        if m["kind"] == "flash" and m["flash_day"] == day["n"]:  # the list is the proof people wait for
             done = f"今晚抢到的名单：{base['ph']['winners']}。抢到"
+        elif m["kind"] == "flash":
+            done = f"{m['flash_at'].split('日')[0]}日抢到" if "日" in m["flash_at"] else "抢到"
         with_order = cl["method"] == "ship" and m["kind"] == "threshold" and "下单" in m["condition"]
         sent = f"{lure['name']}我都私发给你了" if cl["method"] == "online" else \
             f"加送的{lure['name']}和订单装一箱一起发，不用另外领" if with_order else "接下来怎么领，我都私聊你了"
         reward = f"{done}的{v_or(base)}，{sent}"
     # a closing with a poll asks for nothing else
     note = reward if not _ASKS_BACK.search(reward) else \
-        f"群满{m['members']}人了，每人{lure['each']}，" \
+        f"群满{m['members']}人了，{m['per']}{lure['each']}，" \
         f"{'约时间' if lure['type'] in ('course', 'service') else '领法'}我今晚挨个私聊确认"
     life = "这个群不解散，大家不用退群" if g["type"] == "fan" else "这个群明天解散，要存的图和消息今晚存好"
     short = life.removeprefix("这个群")
@@ -1160,7 +1178,7 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     else:  # a noun theme (孩子最喜欢的一本英文绘本) is an invitation, not a label
         line = f"聊聊{theme}吧，你家的是？" if "孩子" in theme or "家" in theme else f"聊聊{theme}吧，你的呢？"
     answer = topic["answer"]
-    hint = "回个数字就行。" if answer and re.match(r"^\d", answer) else \
+    hint = "回一个词就行。" if "字" in topic["clue"] else "回个数字就行。" if answer and re.match(r"^\d", answer) else \
         "回个字母就行。" if answer and re.match(r"^[A-Za-z]\b", answer) else "回一个词就行。"
     # a spreadsheet or a screen is shared as a screenshot, not photographed
     shot = "截个图发群里就行，不用整理。" if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else \

@@ -860,9 +860,9 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
         offer = gift = ""  # 回群补打卡也算数, a month after the check-in closed: nothing to give
     gives = bool(re.match(r"^(?:送|领|免费|立减|减|赠|优先)", gift))
     thing = re.sub(r"^(?:送|领|赠)", "", gift)
-    cta = f"给你留了一份心意：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
+    cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
         f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
-    return {"id": segment, "offer": offer, "gift": gift, "cta": cta}
+    return {"id": segment, "offer": offer, "gift": gift, "cta": cta, "kept": thing if gives and thing != gift else ""}
 
 
 # ------------------------------------------------------------------ per piece --
@@ -962,7 +962,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                        f"认识的{who}拉一位进来就行", "群一满我就在群里通知", f"多一位{who}，就离群满近一步",
                        "群二维码转给朋友就行", f"家里人、身边的{who}都可以拉"],
         "threshold": (["漏了哪天不清楚的，私聊我查", "打卡记录我都记着，有疑问私聊我", "今天还没打卡的，记得在群里打一下",
-                       "打满的我会私聊你", "坚持住，快到终点了", "断了一天的别灰心，下次活动再来",
+                       "打满的我会私聊你", "坚持住，快到终点了", "每天打完记得发群里",
                        "打卡发群里就算，不用额外报名"]
                       if "打卡" in m["condition"] else
                       ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
@@ -1008,7 +1008,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = f"{_rotate(short, k)}。" + fact
     if kind == "group_goal":
         fact = f"群里现在{base['ph']['members']}人，" + fact
-    scene_pool = "goal" if kind == "group_goal" and lure["claim"]["method"] in ("booking", "online") else \
+    scene_pool = "goal" if kind == "group_goal" else \
         "checkin" if kind == "threshold" and "打卡" in m["condition"] else lure["claim"]["method"]
     where = _first_person(lure["claim"]["where"], v["persona"], base["brand"]["name"])  # 团长家门口 → 我家门口
     scene = say.fill(f"scene_{scene_pool}", item=lure["name"], where=where) if say is not None else \

@@ -310,19 +310,6 @@ def _thing(c: Campaign) -> dict[str, str]:
             "value_note": Opt(f"（价值{value}元）" if value else "")}
 
 
-# What the winner does to get it, by claim method; {…} filled from the claim.
-_CLAIM_STEP = {
-    "ship": "把收货地址和电话私信发我",
-    "pickup": "到{where}报手机号领取",
-    "in_store": "到{where}出示给店员",
-    "booking": "约一个方便的时间",
-    "online": "留意私聊消息",
-}
-_CLAIM_VERB = {  # 领到以后怎么“用”
-    "goods": "收到", "coupon": "用", "service": "约", "course": "约课", "digital": "收到",
-}
-
-
 def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     lure, cl = c.lure, c.lure.claim
     method = lure.claim_method
@@ -333,22 +320,6 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     elif cl.valid_days:
         validity = f"领到后{cl.valid_days}天内有效"
     delivery = clean(lure.delivery)
-    steps: list[str] = [delivery]
-    if method == "ship":
-        steps.insert(0, _CLAIM_STEP["ship"])
-    elif method == "pickup":
-        pick = f"地点：{where}" if "到店" in delivery or "自提" in delivery else _CLAIM_STEP["pickup"].format(where=where)
-        steps.append(pick + (f"，营业时间{cl.hours}" if cl.hours else ""))
-    elif method == "in_store":
-        verb = "结账时出示券码抵扣" if lure.kind == "coupon" else "出示券就能用" if _sends_coupon(delivery) else "报手机号就能用"
-        steps.append(f"到{where}{verb}" + (f"，营业时间{cl.hours}" if cl.hours else ""))
-    elif method == "booking":
-        place = f"，地点：{where}" if where and where != "上门" else ("，师傅上门" if where == "上门" else "")
-        steps.append(f"可约时间{cl.hours}{place}" if cl.hours else place.lstrip("，"))
-    steps = [s for s in steps if s]
-    if validity:
-        steps.append(validity)
-    steps = list(dict.fromkeys(steps))
     n = cl.limit_per_person
     if not n:
         limit = ""
@@ -379,9 +350,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "method": method, "where": where, "hours": cl.hours, "validity": validity, "limit": limit,
         "stock": stock, "eligible": clean(cl.eligible), "who_can": who_can(clean(cl.eligible)),
         "not_reached": clean(cl.not_reached),
-        "steps": steps, "steps_text": "；".join(steps), "how": how, "use_verb": _CLAIM_VERB[lure.kind],
-        "is_store": method in ("pickup", "in_store"), "ships": method == "ship",
-        "rush": rush, "next": nxt, "next_text": "；".join(nxt),
+        "how": how, "rush": rush, "next": nxt, "next_text": "；".join(nxt),
     }
 
 
@@ -1047,13 +1016,11 @@ def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
 
 
 def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, str]:
+    # channel names are the operator's labels (业主群转发, 地推): never read out to a newcomer
     lure, g = base["lure"], base["group"]
-    name = (channel or {}).get("name", "")
-    generic = not name or name in ("群活码", "默认", "活码") or name.endswith("活码")
     offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['who_can']}）"
-    del generic  # channel names are the operator's labels (业主群转发, 地推): never read out to a newcomer
     return {"from": Opt(""), "offer": Opt(offer)}
 
 
@@ -1061,9 +1028,7 @@ def _private(base: dict[str, Any]) -> dict[str, Any]:
     lure = base["lure"]
     # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one; a
     # next step that stays in the group (留在群里，每周二直播照常) is nothing to tell a new friend.
-    nxt = base["closing"]["next_step"]
-    one_to_one = re.match(r"^(?:加[^，,]{1,12}(?:微信|好友)|关注[^，,]{1,12})[，,]?", nxt)
-    rest = _first_person(nxt[one_to_one.end():].removeprefix("以后"), base["voice"]["name"]) if one_to_one else ""
+    rest = base["closing"]["keep"]
     ask = "有什么想问的，直接问我就行。"
     rest = re.sub(r"(随时|直接)问$", r"\1问我", rest)  # 换季护肤问题随时问 → …随时问我
     offer = f"以后{rest}。" if rest and ("找我" in rest or "问" in rest) else \
@@ -1195,12 +1160,12 @@ def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]
             "cta": cta}
 
 
-def _recall(base: dict[str, Any]) -> dict[str, str]:
+def _recall(base: dict[str, Any], has_offer: bool) -> dict[str, str]:
     """One reason to come back, taken from the campaign (never an invented 新活动), and one reply
     to give: never the brand's product list pasted as a question."""
     g = base["group"]
     if g["dissolves"]:
-        return {"back": "之前群里的活动结束有一阵了，这份是专门给老朋友留的。" if base["segment_offer"] else
+        return {"back": "之前群里的活动结束有一阵了，这份是专门给老朋友留的。" if has_offer else
                 "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？"}
     first = g["regular"][0]
     return {"back": f"群里还是{first['said']}，回群看看就行。", "news": f"群里还是{first['said']}。"}
@@ -1229,5 +1194,5 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind.startswith("wakeup."):
         out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
     elif kind.startswith("recall."):
-        out["recall"] = _recall({**base, "segment_offer": bool(extra.get("segment", {}).get("offer"))})
+        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("offer")))
     return out

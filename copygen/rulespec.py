@@ -30,6 +30,16 @@ class _M(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def compile_regex(r: str) -> "re.Pattern[str]":
+    """A rule file's regex, compiled, or a Chinese one-line reason it cannot be used."""
+    if "\\b" in r:
+        raise ValueError(f"正则不能用 \\b（中文里没有词边界）：{r}")
+    try:
+        return re.compile(r)
+    except re.error as exc:
+        raise ValueError(f"正则写错了：{r}（{exc}）") from None
+
+
 class Patterns(_M):
     """What to look for.  ``terms`` and ``regex`` search the chosen view of the draft,
     ``tokens`` must equal whole tokens.  ``@name`` in ``terms`` or ``tokens``
@@ -44,12 +54,7 @@ class Patterns(_M):
     @classmethod
     def _compiles(cls, v: list[str]) -> list[str]:
         for r in v:
-            if "\\b" in r:
-                raise ValueError(f"正则不能用 \\b（中文里没有词边界）：{r}")
-            try:
-                re.compile(r)
-            except re.error as exc:
-                raise ValueError(f"正则写错了：{r}（{exc}）") from None
+            compile_regex(r)
         return v
 
 

@@ -70,37 +70,35 @@ class _Schedule:
     def __init__(self, c: Campaign):
         q0, q1 = (_min(t) for t in c.pack.quiet_hours)
         self.quiet = (q0, q1)
-        self.busy: dict[int, list[tuple[int, int]]] = {}  # placed broadcasts and events with their margins
-        self.live: dict[int, list[tuple[int, int]]] = {}  # the events themselves, to their end
+        self.placed: dict[int, list[tuple[int, int]]] = {}  # broadcasts already placed, with their gap
+        self.live: dict[int, list[tuple[int, int]]] = {}  # the campaign's own events, start to end
         for ev in events(c):
-            a, b = _min(ev["time"]), _min(ev["until"])
-            self.busy.setdefault(ev["day"], []).append((a - _EVENT_BEFORE, b + 15))
-            self.live.setdefault(ev["day"], []).append((a, b))
+            self.live.setdefault(ev["day"], []).append((_min(ev["time"]), _min(ev["until"])))
 
     def _in_quiet(self, t: int) -> bool:
         q0, q1 = self.quiet
         return (q0 <= t or t < q1) if q0 > q1 else (q0 <= t < q1)
 
-    def _free(self, day: int, t: int, spans: dict[int, list[tuple[int, int]]]) -> bool:
-        return not self._in_quiet(t) and all(not (a <= t < b) for a, b in spans.get(day, []))
+    def _free(self, day: int, t: int, margins: bool) -> bool:
+        """Not in quiet hours, no broadcast near, not during an event (with margins: nor the half
+        hour before it or the quarter hour after it)."""
+        before, after = (_EVENT_BEFORE, 15) if margins else (0, 0)
+        return (not self._in_quiet(t)
+                and all(not (a <= t < b) for a, b in self.placed.get(day, []))
+                and all(not (a - before <= t < b + after) for a, b in self.live.get(day, [])))
 
     def place(self, day: int, want: str, not_before: str | None = None, not_after: str | None = None) -> str:
         t0, floor = _min(want), _min(not_before) if not_before else 0
         ceiling = _min(not_after) if not_after else 24 * 60 - 1
         t0 = min(t0, ceiling)
-        placed = {day: [(a, b) for a, b in self.busy.get(day, []) if (a, b) not in self._margins(day)]}
-        live = {day: self.live.get(day, []) + placed[day]}
         # first with the margins around events; if the evening has no such room, just outside the events
-        for spans in (self.busy, live):
+        for margins in (True, False):
             for step in range(0, 48):
                 for t in (t0 + step * _GAP, t0 - step * _GAP):
-                    if floor <= t <= ceiling and self._free(day, t, spans):
-                        self.busy.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
+                    if floor <= t <= ceiling and self._free(day, t, margins):
+                        self.placed.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
                         return _hhmm(t)
         return _hhmm(max(t0, floor))  # no free half hour: the operator's time, never before the floor
-
-    def _margins(self, day: int) -> list[tuple[int, int]]:
-        return [(a - _EVENT_BEFORE, b + 15) for a, b in self.live.get(day, [])]
 
 
 # Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.

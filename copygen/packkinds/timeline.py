@@ -32,7 +32,7 @@ from ..packio import Trigger
 from ..packmatch import (DATE, DATE_WEEKDAY, REL_DATE, REL_OFFSET, REL_WEEKDAY, TRIGGER_LABEL, WEEKDAY_INDEX,
                          WEEKDAYS, Hit, View, cn_number, fmt_date)
 from ..packspec import PackRuleSpec, empty
-from ..rulespec import Patterns
+from ..rulespec import Patterns, compile_regex
 
 
 class Spec(PackRuleSpec):
@@ -49,13 +49,7 @@ class Spec(PackRuleSpec):
     @classmethod
     def _one_group(cls, v: list[str]) -> list[str]:
         for r in v:
-            if "\\b" in r:
-                raise ValueError(f"正则不能用 \\b（中文里没有词边界）：{r}")
-            try:
-                groups = re.compile(r).groups
-            except re.error as exc:
-                raise ValueError(f"正则写错了：{r}（{exc}）") from None
-            if groups < 1:
+            if compile_regex(r).groups < 1:
                 raise ValueError(f"count 的正则要用第1组括住天数：{r}")
         return v
 

@@ -340,7 +340,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "pickup": f"到{where}{'领' if where.endswith('自提点') else '自提'}" + (f"（{cl.hours}）" if cl.hours else ""),
         "in_store": delivery if lure.kind == "coupon" and re.search(r"到店[^，,。]*(?:报|出示|用)", delivery) else
                     f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
-                    f"{_first_person(delivery, c.voice.persona)}，到{where}出示就能用" if _sends_coupon(delivery)
+                    _shown_at(_first_person(delivery, c.voice.persona), where) if _sends_coupon(delivery)
                     else f"到{where}报手机号就能用",
         "booking": delivery,
         "online": delivery,
@@ -352,6 +352,17 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "not_reached": clean(cl.not_reached),
         "how": how, "rush": rush, "next": nxt, "next_text": "；".join(nxt),
     }
+
+
+_REDEEMS = re.compile(r"给[^，,。]{0,4}看|出示|报[^，,。]{1,6}(?:就能|即可)?用")
+
+
+def _shown_at(delivery: str, where: str) -> str:
+    """The code is sent, then shown: one clause for the showing.  A delivery that already says
+    how it is shown (到店点单时给服务员看) names the place there, never a second 到…出示就能用."""
+    if _REDEEMS.search(delivery):
+        return delivery.replace("到店", f"到{where}", 1) if where and where not in delivery else delivery
+    return f"{delivery}，到{where}出示就能用"
 
 
 def _sends_coupon(delivery: str) -> bool:
@@ -380,6 +391,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         if lure.mechanic.kind == "threshold" and "下单" in lure.mechanic.condition:  # the order has the address
             return [f"加送的{lure.item}和你的订单装一箱一起发", delivery]
         track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
+        if re.search(r"报地址|地址(?:私信)?发|发[^，,。]{0,2}地址", delivery):  # 抢到的私聊报地址: asked once
+            return [f"{delivery}{track}"]
         return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
     if method == "pickup":
         window = re.search(r"(\d+)\s*天内", delivery)
@@ -413,6 +426,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
             if re.search(r"私聊|联系你|约你", delivery):  # the operator reaches out: nothing to send first
                 return [delivery, validity]
             return [ask, delivery, validity]
+        if re.search(r"私聊我|私信我|发我|报[^，,。]{1,12}给我", delivery):  # the delivery asks for it already: once
+            return [delivery, validity]
         home = "上门" in (where + lure.delivery + c.brand.sells)
         first = "把楼号、房号和电话私信发我" if home else "把电话和方便的时间私信发我"
         return [first, delivery, validity]
@@ -424,7 +439,8 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二�
             (re.compile(r"^[^，,]*?(?:满|完成|抢到)[^，,]*?当晚"), "今晚"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后(?=[^，,]*?(?:内|马上|立刻|就))"), ""),
-            (re.compile(r"^(?:群满|完成)后"), ""))
+            (re.compile(r"^(?:群满|完成)后"), ""),
+            (re.compile(r"^(?:抢到|领到)的(?:人|朋友)?[，,]?"), ""))  # 抢到的私聊报地址, said to the winner
 
 
 def at_done(text: str) -> str:
@@ -437,9 +453,23 @@ def at_done(text: str) -> str:
     return text
 
 
+# Said inside a private chat, "privately" is noise and the group may be gone by the time it applies.
+_IN_PRIVATE = ((re.compile(r"私信发我|私聊发我"), "发我"), (re.compile(r"私聊发你|私发给你"), "发给你"),
+               (re.compile(r"私聊(?:我)?报([^，,。；;]+)"), r"把\1发我"),  # 私聊我报孩子名字 → 把孩子名字发我
+               (re.compile(r"(?<!我)私发([^，,。；;给你]+)"), r"我把\1发你"),  # 当晚私发核销码 → 当晚我把核销码发你
+               (re.compile(r"我私发([^，,。；;给你]+)"), r"我把\1发你"),
+               (re.compile(r"私聊你"), "跟你说"),
+               # 单号晚上群里发: the group may be dissolved when the number comes
+               (re.compile(r"((?:单号|名单|结果|链接|券码|核销码)?)(?:晚上|当晚|今晚)?(?:在)?群里(?:发|公布|说)"),
+                r"\1出来我发你"))
+
+
 def in_private(step: str) -> str:
-    """A step said inside a private chat: 发我, not 私信发我."""
-    return step.replace("私信发我", "发我").replace("私聊发你", "发你").replace("私发给你", "发给你")
+    """A step said inside a private chat: 发我, not 私信发我; 我把核销码发你, not 私发核销码;
+    单号出来我发你, never 单号晚上群里发."""
+    for pattern, said in _IN_PRIVATE:
+        step = pattern.sub(said, step)
+    return step
 
 
 def _first_person(text: str, persona: str, brand: str = "") -> str:
@@ -538,7 +568,7 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
     if kind == "group_goal":
         return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
                 "mine": f"我已经进群了，群满{m['members']}人{_per(c)}{thing['each']}",
-                "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
+                "you": "进群就有份",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
         cond = m["condition"]
@@ -725,6 +755,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
                                                      lure.claim.eligible) else "想着你是老朋友",
         },
         "events": events(c),
+        "invite": _invite(mech, thing, claim),
         "closing_time": {**_DEFAULT_CLOSING, **c.pack.times}.get("closing", "21:00"),
         "rules": {"banned": list(c.rules.banned), "dont": [as_dont(b) for b in c.rules.banned],
                   "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
@@ -742,6 +773,29 @@ def build_context(c: Campaign) -> dict[str, Any]:
         "days": days,
         "has_topics": bool(c.topics),
     }
+
+
+def _invite(m: dict[str, Any], thing: dict[str, str], claim: dict[str, Any]) -> dict[str, str]:
+    """The offer said to one person in a private invitation.  A group goal or a flash sale gives
+    one to each member who gets there, never "1袋X" as if only one existed; the claim is said in
+    private words, and a long phrase the offer already said (群满120人) is not said again."""
+    how = in_private(claim["how"])
+    kind = m["kind"]
+    if kind == "group_goal":
+        how = re.sub(rf"群满{m['members']}人后?", "满员后", how)
+        offer = f"群满{m['members']}人，{m['per']}送{thing['each']}"
+        terms = f"群满{m['members']}人，{m['per']}{thing['each']}"
+        what = f"{terms}{thing['value_note']}"
+        full = f"{m['you']}，{how}"
+        short = f"{m['you']}，{how}"
+    elif kind == "flash":
+        offer = f"群里开抢时，前{m['quota']}位回复「{m['reply']}」的各送{thing['each']}"
+        what, terms = f"前{m['quota']}位每人{thing['each']}{thing['value_note']}", m["you"]
+        short, full = how, f"开抢时在群里回复「{m['reply']}」，{how}"
+    else:
+        offer, what, terms = f"群里在送{thing['phrase']}", f"{thing['phrase']}{thing['value_note']}", m["you"]
+        short = full = f"{m['you']}，{how}"
+    return {"offer": offer, "what": what, "terms": terms, "how": short, "how_full": full}
 
 
 def _keep_doing(c: Campaign) -> str:
@@ -993,9 +1047,27 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "ask": ask, "title": title, "scene": scene, "greet": greet}
 
 
+# A condition the campaign puts on using the reward (not on who may claim it): it holds at the
+# table or the counter, so the winner hears it again with the steps (2人及以上来店里堂食).
+_USE_CONDITION = re.compile(r"(?:\d+|[两二三四五])人(?:及|或)?以上|堂食|消费满|满\d+元|同行|用餐")
+
+
+def use_condition(eligible: str) -> str:
+    """2人及以上来店里堂食的朋友 → 2人及以上来店里堂食才能用; "" when the rule is about who claims."""
+    parts = [x for x in re.split(r"[，,；;、]", eligible) if _USE_CONDITION.search(x)]
+    if not parts:
+        return ""
+    said = re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", parts[0])
+    return f"记得{said}才能用"
+
+
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
     steps = [at_done(x) for x in lure["claim"]["next"]]
+    cond = use_condition(lure["claim"]["eligible"])
+    if cond:  # said where it applies: after how to use it, before how long it is valid
+        at = next((i for i, x in enumerate(steps) if "有效" in x), len(steps))
+        steps.insert(at, cond)
     if slot_target == "private":
         steps = [in_private(x) for x in steps]
     else:  # said to the whole group: what people send goes to a private chat, not into the group
@@ -1021,7 +1093,10 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['who_can']}）"
-    return {"from": Opt(""), "offer": Opt(offer)}
+    # …but how the operator calls people from a channel (在门口排号时扫码的朋友) greets them: two
+    # channels never get the same welcome, however few templates there are
+    aud = (channel or {}).get("audience", "")
+    return {"from": Opt(f"是{aud}吧？" if aud else ""), "offer": Opt(offer)}
 
 
 def _private(base: dict[str, Any]) -> dict[str, Any]:

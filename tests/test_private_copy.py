@@ -155,3 +155,111 @@ def test_every_channel_gets_its_own_group_welcome():
     doc = build_pack(c, default_catalogue(), checker=None)
     welcomes = [p.text for p in doc.pieces if p.kind == "welcome.group"]
     assert len(welcomes) == 5 and len(set(welcomes)) == 5, welcomes
+
+
+# --------------------------------------------------------------------------- recalls --
+
+GIFT_CASES = [  # (example, changes, what the route must say)
+    ("fruit-lead", {"segments__lapsed_60__offer": "老朋友回来送一盒草莓"}, r"寄"),  # ship
+    ("petshop-pickup", {"segments__lapsed_60__offer": "回来送一袋猫砂"}, r"登记.*到锦绣花园东门毛孩子宠物店报名字"),
+    ("milktea-coupon", {"segments__lapsed_30__offer": "回来送一张5元券"}, r"我把券发你.*出示"),  # in store, coupon
+    ("kaoyan-knowledge", {"segments__lapsed_60__offer": "回来送一份真题阅读笔记"}, r"发你"),  # online
+    ("aircon-service", {"segments__lapsed_60__offer": "回来送一次空调滤网清洗"}, r"约"),  # booking
+]
+
+
+@pytest.mark.parametrize("example,changes,route", GIFT_CASES)
+def test_a_recall_gift_says_how_it_reaches_them(example, changes, route):
+    """「你回来的话，送一盒草莓」 / 「想要的话回我个1就行」: come back where, and then what? One reply
+    (回我个1) and what happens after it, by the campaign's way of handing things out."""
+    c = _campaign(example, **changes)
+    seen = 0
+    for kind in ("recall.light", "recall.deep"):
+        for sid, variant, text in _every_variant(c, kind):
+            if variant == "question" and kind == "recall.deep":
+                continue  # the survey: never used when there is a gift (no_poll)
+            if not re.search(r"草莓|猫砂|5元券|笔记|滤网", text):
+                continue
+            seen += 1
+            assert "你回来的话" not in text, (kind, variant, text)
+            assert re.search(route, text), (kind, variant, text)
+            assert re.search(r"回(?:我个)?1", text), (kind, variant, text)
+    assert seen, "no recall carried the gift"
+
+
+def test_a_recall_gift_named_after_a_past_occasion_is_not_sent():
+    """A 春节 colouring set sent in May is stale: the 60-day note falls back to its survey."""
+    from copygen.context import recall_date
+
+    c = _campaign("kaoyan-knowledge", segments__lapsed_60__offer="回来送一套春节主题涂色页")
+    assert recall_date(c, "lapsed_60").month == 5
+    doc = build_pack(c, default_catalogue(), checker=None)
+    (deep,) = [p for p in doc.pieces if p.kind == "recall.deep"]
+    assert "春节" not in deep.text and re.search(r"^A ", deep.text, re.M), deep.text
+    # the same gift 60 days after a December campaign lands in 春节: it is kept
+    c = _campaign("fruit-lead", segments__lapsed_60__offer="回来送一套春节主题涂色页")
+    (deep,) = [p for p in build_pack(c, default_catalogue(), checker=None).pieces if p.kind == "recall.deep"]
+    assert "春节主题涂色页" in deep.text, deep.text
+
+
+def _without_brand(c: Campaign, text: str) -> str:
+    from copygen.context import build_context
+
+    v = build_context(c)["voice"]
+    for w in sorted({c.brand.name, c.voice.name, c.brand.sells, c.brand.area, v["intro"], v["intro_short"],
+                     v["intro_name"], c.voice.persona} - {""}, key=len, reverse=True):
+        text = text.replace(w, "＊")
+    return text
+
+
+STOCK = ("后来没怎么来找我们", "最近没这方面的需要", "问问商品和价格")
+
+
+def test_the_survey_and_the_menu_speak_the_brands_trade_and_differ_across_brands():
+    """One stock survey (后来没怎么来找我们 / A 最近没这方面的需要) and one stock menu (1. 问问商品和价格)
+    in every brand's pack: each says it in the brand's terms, and brands do not share the wording."""
+    surveys, menus = [], []
+    for p in EXAMPLES:
+        c = _campaign(p.stem, segments__lapsed_60__offer="")  # every pack gets its survey
+        (survey,) = [t for _, v, t in _every_variant(c, "recall.deep") if v == "question"]
+        (menu,) = [t for _, v, t in _every_variant(c, "welcome.private") if v == "question"]
+        for text in (survey, menu):
+            assert not any(s in text for s in STOCK), (p.stem, text)
+        surveys.append(_without_brand(c, survey))
+        menus.append(_without_brand(c, menu))
+    assert len(set(surveys)) == len(surveys), surveys
+    assert len(set(menus)) == len(menus), menus
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({"brand__industry": "food", "brand__sells": "牛油火锅和鲜切牛肉", "lure__claim__method": "in_store",
+      "lure__claim__eligible": "2人及以上来店里堂食的朋友"}, (r"店里吃", r"订位|菜品|包间")),
+    ({}, (r"店里", r"猫狗粮")),  # a shop with a place: 来店里, its goods by name
+    ({"lure__claim__method": "ship", "lure__delivery": "群满后3天内寄出"}, (r"下单|联系|买", r"猫狗粮")),
+    ({"lure__type": "service", "lure__item": "宠物洗澡", "lure__unit": "次", "lure__claim__method": "booking",
+      "lure__delivery": "群满后第二天起电话约时间"}, (r"约", r"约")),
+])
+def test_a_survey_and_a_menu_fit_the_kind_of_business(changes, words):
+    c = _campaign("petshop-pickup", segments__lapsed_60__offer="", **changes)
+    (survey,) = [t for _, v, t in _every_variant(c, "recall.deep") if v == "question"]
+    (menu,) = [t for _, v, t in _every_variant(c, "welcome.private") if v == "question"]
+    ask = survey.splitlines()[0]
+    assert re.search(words[0], ask), survey
+    assert re.search(words[1], menu.splitlines()[2]), menu
+
+
+# --------------------------------------------------------------------------- add-friend welcome --
+
+def test_the_add_friend_welcome_names_the_brand_once_and_promises_in_its_own_voice():
+    """「这里是麦香坊烘焙…我是麦香坊的芳姐」 says the shop twice; 「以后下雨后第二天朋友圈发洗车特价」 is
+    the next step pasted without a subject; 「12月中旬第二批采摘」 may be over when someone adds them."""
+    c = _campaign("petshop-pickup", voice__intro="我是毛孩子的店主阿毛，在锦绣花园开了6年店",
+                  closing__next_step="加阿毛微信，下雨后第二天朋友圈发洗护特价")
+    for sid, variant, text in _every_variant(c, "welcome.private"):
+        head = "".join(text.splitlines()[:2])
+        assert head.count("毛孩子") == 1, (variant, text)
+        assert "以后下雨后" not in text and re.search(r"我会在朋友圈发洗护特价", text), (variant, text)
+    c = _campaign("petshop-pickup", closing__next_step="加阿毛微信，12月中旬第二批新粮会朋友圈说")
+    for sid, variant, text in _every_variant(c, "welcome.private"):
+        assert "12月" not in text and "中旬" not in text, (variant, text)
+        assert re.search(r"第二批新粮我会在朋友圈说", text), (variant, text)

@@ -180,6 +180,9 @@ def parse_when(when: str, start: dt.date | None, days: int) -> list[tuple[int, i
     return [(n, t0, t1) for n in picked]
 
 
+_GATHERS = re.compile(r"直播|课|答疑|带练|跟练|共读|点评|讲[字题解]|连麦|分享会|讲座|开汤|现场")
+
+
 def events(c: Campaign) -> list[dict[str, Any]]:
     """The campaign's own timed events, per day: live classes, one-off talks, a flash sale."""
     out: list[dict[str, Any]] = []
@@ -196,6 +199,8 @@ def events(c: Campaign) -> list[dict[str, Any]]:
                 spans = [(s.day, a, b) for _, a, b in spans[:1]]
         out += [{"day": d, "time": f"{a // 60:02d}:{a % 60:02d}", "until": f"{min(b, 1439) // 60:02d}:{min(b, 1439) % 60:02d}",
                  "what": _label(s.what, s.when), "when": clean(s.when),
+                 # a live, a class, a Q&A: members gather for it (a posted list or tip they just read)
+                 "gathers": bool(_GATHERS.search(s.what)),
                  # how the time is said: 晚上8点, or 晚上9点前 when the operator gave an end
                  "at": f"{hhmm_phrase(f'{b // 60:02d}:{b % 60:02d}')}前" if "点前" in s.when and not s.time
                  else hhmm_phrase(f"{a // 60:02d}:{a % 60:02d}")} for d, a, b in spans]
@@ -204,7 +209,7 @@ def events(c: Campaign) -> list[dict[str, Any]]:
         h, mi = (int(x) for x in m.time.split(":"))
         end = h * 60 + mi + 30  # 前50位 is over in minutes: half an hour covers the grab and the replies
         out.append({"day": m.day, "time": m.time, "until": f"{end // 60:02d}:{end % 60:02d}",
-                    "what": f"开抢（前{m.quota}位）", "when": m.time, "at": hhmm_phrase(m.time)})
+                    "what": f"开抢（前{m.quota}位）", "when": m.time, "at": hhmm_phrase(m.time), "gathers": False})
     return sorted(out, key=lambda e: (e["day"], e["time"]))
 
 
@@ -859,8 +864,8 @@ def _form_fits(form: str, t: Topic) -> bool:
         return any(h in theme for h in _STORY_HINTS)
     if form == "game":
         return bool(t.answer)
-    if form == "relay":
-        return bool(t.example or t.options or t.answer) or t.form == "relay"
+    if form == "relay":  # somebody has to start: the first entry is the campaign's, never invented
+        return bool(t.example or t.options or t.answer)
     if form == "auto-relay":
         return bool(t.example) or bool(t.options or t.answer) and any(h in theme for h in _RELAY_HINTS)
     return True
@@ -871,7 +876,7 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
 
     A theme without a form gets the least-used form that fits it and differs from
     yesterday's: photos only for what can be photographed, games only with an answer,
-    relays only with a first example, votes only with options.  A form set by the
+    relays only with a first entry from the campaign, votes only with options.  A form set by the
     operator that cannot work as written (a game with no answer, a relay with no first
     example) is replaced by one that fits the theme."""
     used = {f: 0 for f in TOPIC_FORMS}
@@ -1013,7 +1018,8 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
 # What one kind of piece needs beyond the base context: the sentences that depend on
 # the day, the mechanic, the lure's type or the group's life are decided here.
 
-_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "多大", "多久", "多长", "谁", "还是", "要不要", "是不是", "？", "?")
+_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "多大", "多久", "多长", "多远", "多高", "多重", "多深", "谁", "还是",
+                   "要不要", "是不是", "？", "?")
 _ASKING_JI = re.compile(r"(?<![这那好前后头])几")  # 你喝几分糖 asks; 这几天 does not
 _IMPERATIVE = ("说说", "聊聊", "分享", "晒晒", "晒", "推荐", "讲讲")
 _RELAY_HINTS = ("最爱", "最喜欢", "推荐", "目标", "一件事", "妙招", "清单", "一本", "一句", "接龙")
@@ -1339,6 +1345,52 @@ def v_or(base: dict[str, Any]) -> str:
     return base["voice"]["address"].removesuffix("们")
 
 
+def _noun_question(theme: str) -> str:
+    """A noun theme asked as a question: 车里最难搞干净的地方 → …是哪儿？, 孩子最喜欢的一本英文绘本 → …是哪本？"""
+    if theme.endswith(("地方", "角落")):
+        return f"{theme}是哪儿？"
+    unit = re.search(r"一([本首部款家])[^一]*$", theme)
+    if unit:
+        return f"{theme}是哪{unit.group(1)}？"
+    return f"{theme}是什么？"
+
+
+def _reply_hint(topic: dict[str, Any]) -> str:
+    """What a player replies, said as what it is: a letter (Ctrl+E), a number, a word, a title, a short guess.
+
+    The clue names the shape when it can (一个元音字母, 8个字母, 四个字); else the answer's own shape."""
+    clue, answer = topic["clue"], re.split(r"[（(]", topic["answer"], maxsplit=1)[0].strip()
+    if re.search(r"\d+个字母", clue):
+        return "回个英文单词就行。"
+    if re.search(r"(?:一个|哪个)[^，,。\d]{0,3}字母", clue):
+        return "回个字母就行。"
+    if re.search(r"[一二三四五六七八九两\d]个字(?!母)", clue):
+        return "回一个词就行。"
+    if re.fullmatch(r"[A-Za-z]{2,}", answer):
+        return "回个英文单词就行。"
+    if re.fullmatch(r"[A-Za-z]", answer) or re.fullmatch(r"(?:Ctrl|Alt|Shift|Cmd)\s*[+＋]\s*[A-Za-z0-9]", answer, re.I):
+        return "回个字母就行。"
+    if answer and re.match(r"^\d", answer):
+        return "回个数字就行。"
+    if answer.startswith("《"):
+        return "回个书名就行。"
+    if len(answer) == 1 or topic["theme"].startswith("猜字"):
+        return "回一个字就行。"
+    return "回一个词就行。" if len(answer) <= 4 else "猜一句就行。"
+
+
+def _options_line(theme: str, options: list[str]) -> tuple[str, str]:
+    """A question's options: the ones the theme already names are not listed again (夏天你想剪短还是留着
+    + 听理发师的 → …还是听理发师的？); 比如 and 回一个词 only for options that are single words."""
+    named = [o for o in options if o in theme]
+    if len(named) >= 2:
+        rest = [o for o in options if o not in named]
+        return (f"{theme.rstrip('？?')}{''.join('，还是' + o for o in rest)}？", "选一个回就行。")
+    words = all(len(o) <= 4 and not re.search(r"[，,、的 ]", o) for o in options)
+    said = join_cn(options, "还是")
+    return ("", f"比如{said}，回一个词就行。" if words else f"{said}，选一个回就行。")
+
+
 def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     theme = topic["theme"]
     if _is_question(theme):
@@ -1356,18 +1408,21 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
         line = f"{theme}{q}"  # a question needs no quotes
     elif theme.startswith(_IMPERATIVE):  # 说说你家清洁小妙招 is already an invitation
         line = f"{theme}～"
-    elif "你" in theme or theme.endswith("的"):  # 你最拿手的一道家常菜 → …是什么？
-        line = f"{theme}是什么？"
-    else:  # a noun theme (孩子最喜欢的一本英文绘本) is an invitation, not a label
-        line = f"聊聊{theme}吧，你家的是？" if "孩子" in theme or "家" in theme else f"聊聊{theme}吧，你的呢？"
-    answer = topic["answer"]
-    hint = "回一个词就行。" if "字" in topic["clue"] else "回个数字就行。" if answer and re.match(r"^\d", answer) else \
-        "回个字母就行。" if answer and re.match(r"^[A-Za-z]\b", answer) else "回一个词就行。"
-    # a spreadsheet or a screen is shared as a screenshot, not photographed
-    shot = "截个图发群里就行，不用整理。" if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else \
+    else:  # a noun theme is asked, never 聊聊X吧，你的呢 after 有个小问题
+        line = _noun_question(theme)
+    asks = line.endswith(("？", "?"))
+    options_hint = ""
+    if topic["options"]:
+        said, options_hint = _options_line(line if asks else theme, topic["options"])
+        line = said or line
+        asks = asks or bool(said)
+    hint = _reply_hint(topic)
+    # a spreadsheet or a screen is shared as a screenshot, not photographed (打码 first when asked)
+    shot = ("打完码截个图发群里就行。" if "打码" in theme else "截个图发群里就行，不用整理。") \
+        if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else \
         "翻一张手机里的照片发群里就行。" if re.search(r"最满意|那一次|以前|小时候|最难忘|第一次", theme) else ""
     return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line, "reply_hint": hint,
-            "shot": Opt(shot)}
+            "asks": asks, "options_hint": options_hint, "shot": Opt(shot)}
 
 
 def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]) -> dict[str, str]:

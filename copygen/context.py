@@ -345,7 +345,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "pickup": f"到{where}{'领' if where.endswith('自提点') else '自提'}" + (f"（{cl.hours}）" if cl.hours else ""),
         "in_store": delivery if lure.kind == "coupon" and re.search(r"到店[^，,。]*(?:报|出示|用)", delivery) else
                     f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
-                    f"{_first_person(delivery, c.voice.persona)}，到{where}出示就能用" if _sends_coupon(delivery)
+                    _shown_at(_first_person(delivery, c.voice.persona), where) if _sends_coupon(delivery)
                     else f"到{where}报手机号就能用",
         "booking": delivery,
         "online": delivery,
@@ -357,6 +357,17 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "not_reached": clean(cl.not_reached),
         "how": how, "rush": rush, "next": nxt, "next_text": "；".join(nxt),
     }
+
+
+_REDEEMS = re.compile(r"给[^，,。]{0,4}看|出示|报[^，,。]{1,6}(?:就能|即可)?用")
+
+
+def _shown_at(delivery: str, where: str) -> str:
+    """The code is sent, then shown: one clause for the showing.  A delivery that already says
+    how it is shown (到店点单时给服务员看) names the place there, never a second 到…出示就能用."""
+    if _REDEEMS.search(delivery):
+        return delivery.replace("到店", f"到{where}", 1) if where and where not in delivery else delivery
+    return f"{delivery}，到{where}出示就能用"
 
 
 def _sends_coupon(delivery: str) -> bool:
@@ -385,6 +396,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         if lure.mechanic.kind == "threshold" and "下单" in lure.mechanic.condition:  # the order has the address
             return [f"加送的{lure.item}和你的订单装一箱一起发", delivery]
         track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
+        if re.search(r"报地址|地址(?:私信)?发|发[^，,。]{0,2}地址", delivery):  # 抢到的私聊报地址: asked once
+            return [f"{delivery}{track}"]
         return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
     if method == "pickup":
         window = re.search(r"(\d+)\s*天内", delivery)
@@ -418,6 +431,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
             if re.search(r"私聊|联系你|约你", delivery):  # the operator reaches out: nothing to send first
                 return [delivery, validity]
             return [ask, delivery, validity]
+        if re.search(r"私聊我|私信我|发我|报[^，,。]{1,12}给我", delivery):  # the delivery asks for it already: once
+            return [delivery, validity]
         home = "上门" in (where + lure.delivery + c.brand.sells)
         first = "把楼号、房号和电话私信发我" if home else "把电话和方便的时间私信发我"
         return [first, delivery, validity]
@@ -429,7 +444,8 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二�
             (re.compile(r"^[^，,]*?(?:满|完成|抢到)[^，,]*?当晚"), "今晚"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后(?=[^，,]*?(?:内|马上|立刻|就))"), ""),
-            (re.compile(r"^(?:群满|完成)后"), ""))
+            (re.compile(r"^(?:群满|完成)后"), ""),
+            (re.compile(r"^(?:抢到|领到)的(?:人|朋友)?[，,]?"), ""))  # 抢到的私聊报地址, said to the winner
 
 
 def at_done(text: str) -> str:
@@ -442,9 +458,23 @@ def at_done(text: str) -> str:
     return text
 
 
+# Said inside a private chat, "privately" is noise and the group may be gone by the time it applies.
+_IN_PRIVATE = ((re.compile(r"私信发我|私聊发我"), "发我"), (re.compile(r"私聊发你|私发给你"), "发给你"),
+               (re.compile(r"私聊(?:我)?报([^，,。；;]+)"), r"把\1发我"),  # 私聊我报孩子名字 → 把孩子名字发我
+               (re.compile(r"(?<!我)私发([^，,。；;给你]+)"), r"我把\1发你"),  # 当晚私发核销码 → 当晚我把核销码发你
+               (re.compile(r"我私发([^，,。；;给你]+)"), r"我把\1发你"),
+               (re.compile(r"私聊你"), "跟你说"),
+               # 单号晚上群里发: the group may be dissolved when the number comes
+               (re.compile(r"((?:单号|名单|结果|链接|券码|核销码)?)(?:晚上|当晚|今晚)?(?:在)?群里(?:发|公布|说)"),
+                r"\1出来我发你"))
+
+
 def in_private(step: str) -> str:
-    """A step said inside a private chat: 发我, not 私信发我."""
-    return step.replace("私信发我", "发我").replace("私聊发你", "发你").replace("私发给你", "发给你")
+    """A step said inside a private chat: 发我, not 私信发我; 我把核销码发你, not 私发核销码;
+    单号出来我发你, never 单号晚上群里发."""
+    for pattern, said in _IN_PRIVATE:
+        step = pattern.sub(said, step)
+    return step
 
 
 def _first_person(text: str, persona: str, brand: str = "") -> str:
@@ -543,7 +573,7 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
     if kind == "group_goal":
         return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
                 "mine": f"我已经进群了，群满{m['members']}人{_per(c)}{thing['each']}",
-                "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
+                "you": "进群就有份",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
         cond = m["condition"]
@@ -640,6 +670,12 @@ def _voice(c: Campaign) -> dict[str, Any]:
     else:
         intro = f"我是{c.brand.name}的{role_name}"
     short = re.sub(f"{re.escape(c.brand.name)}的?", "", clean(v.intro), count=1) if v.intro else f"我是{role_name}"
+    # 这里是麦香坊烘焙……我是麦香坊的芳姐: the welcome has just said the brand, its short name too
+    prefixes = [c.brand.name[:k] for k in range(len(c.brand.name) - 1, 1, -1)]
+    for head in prefixes:
+        if f"{head}的" in short:
+            short = short.replace(f"{head}的", "", 1)
+            break
     if not v.intro and name in c.brand.name:  # 这里是周学姐考研……我就是周学姐
         short = f"我就是{name}"
     # who I am, in one clause: a recall to someone who knows us needs no sales line (约号、改时间都找我)
@@ -693,7 +729,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
         bool(re.search(r"邻居|街坊|小区|业主|住在|社区|楼|附近", c.audience.identity + c.audience.who))
     return {
         "brand": {"name": c.brand.name, "sells": clean(c.brand.sells), "industry": c.brand.industry,
-                  "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area)},
+                  "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area),
+                  **_trade(c)},
         "audience": {"identity": clean(c.audience.identity), "needs": [clean(n) for n in c.audience.needs]},
         "group": {
             "type": g.type, "type_label": GROUP_TYPE_LABEL[g.type], "is_lead": g.type == "lead",
@@ -730,6 +767,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
                                                      lure.claim.eligible) else "想着你是老朋友",
         },
         "events": events(c),
+        "invite": _invite(mech, thing, claim),
         "closing_time": {**_DEFAULT_CLOSING, **c.pack.times}.get("closing", "21:00"),
         "rules": {"banned": list(c.rules.banned), "dont": [as_dont(b) for b in c.rules.banned],
                   "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
@@ -747,6 +785,61 @@ def build_context(c: Campaign) -> dict[str, Any]:
         "days": days,
         "has_topics": bool(c.topics),
     }
+
+
+_FRESH_MADE = re.compile(r"^(?:现做|现烤|现炒|现切|手工|自家|当天)")
+
+
+def _trade(c: Campaign) -> dict[str, Any]:
+    """What the business is to its customers, from the campaign's own data: a place to eat
+    (food served in the shop), a shop to visit, a service that is booked, a gym or studio, a
+    course, or a seller people order from (it ships, it is online, it is a 团购).  The survey
+    and the add-friend menu speak in these terms, never in one stock wording for every brand."""
+    b, method, sells = c.brand, c.lure.claim_method, clean(c.brand.sells)
+    if b.industry == "education":
+        trade = "course"
+    elif b.industry == "fitness":
+        trade = "fitness"
+    elif b.industry == "food" and method in ("in_store", "pickup"):
+        trade = "food"
+    elif method in ("ship", "online") or "团购" in sells:
+        trade = "online"
+    elif method == "booking" or c.lure.kind in ("service", "course"):
+        trade = "service"
+    else:
+        trade = "shop"
+    first = re.split(r"[、，,和及与/；;]", sells, maxsplit=1)[0]
+    goods = _FRESH_MADE.sub("", re.sub(r"^社区|团购$", "", first)) or first
+    drinks = bool(re.search(r"茶|咖啡|饮|奶昔|果汁", first))
+    # a restaurant people sit down in (堂食, 订位, 包间): the menu offers a table
+    dines = trade == "food" and bool(re.search(r"堂食|订位|包间|桌|用餐|火锅|菜",
+                                               c.lure.claim.eligible + c.closing.next_step + sells)) and not drinks
+    eat = "喝" if drinks else "吃"
+    return {"trade": trade, "goods": goods, "eat": eat, "visit": "吃" if dines else eat if drinks else "买",
+            "dines": dines}
+
+
+def _invite(m: dict[str, Any], thing: dict[str, str], claim: dict[str, Any]) -> dict[str, str]:
+    """The offer said to one person in a private invitation.  A group goal or a flash sale gives
+    one to each member who gets there, never "1袋X" as if only one existed; the claim is said in
+    private words, and a long phrase the offer already said (群满120人) is not said again."""
+    how = in_private(claim["how"])
+    kind = m["kind"]
+    if kind == "group_goal":
+        how = re.sub(rf"群满{m['members']}人后?", "满员后", how)
+        offer = f"群满{m['members']}人，{m['per']}送{thing['each']}"
+        terms = f"群满{m['members']}人，{m['per']}{thing['each']}"
+        what = f"{terms}{thing['value_note']}"
+        full = f"{m['you']}，{how}"
+        short = f"{m['you']}，{how}"
+    elif kind == "flash":
+        offer = f"群里开抢时，前{m['quota']}位回复「{m['reply']}」的各送{thing['each']}"
+        what, terms = f"前{m['quota']}位每人{thing['each']}{thing['value_note']}", m["you"]
+        short, full = how, f"开抢时在群里回复「{m['reply']}」，{how}"
+    else:
+        offer, what, terms = f"群里在送{thing['phrase']}", f"{thing['phrase']}{thing['value_note']}", m["you"]
+        short = full = f"{m['you']}，{how}"
+    return {"offer": offer, "what": what, "terms": terms, "how": short, "how_full": full}
 
 
 def _keep_doing(c: Campaign) -> str:
@@ -930,8 +1023,84 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
     return plan
 
 
+# Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
+_HOLIDAYS = ((10, 1, 7), (1, 1, 1), (5, 1, 5))
+
+
+def past_holidays(c: Campaign, offset: int) -> int:
+    """Days after the campaign's end a recall goes out: ``offset``, or later if that is a holiday."""
+    if not c.group.start_date:
+        return offset
+    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
+    while True:
+        d = end + dt.timedelta(days=offset)
+        if not any(d.month == mo and a <= d.day <= b for mo, a, b in _HOLIDAYS):
+            return offset
+        offset += 1
+
+
+def recall_date(c: Campaign, segment: str) -> dt.date | None:
+    """The day a lapsed member's message goes out (30 / 60 days after the end, past holidays)."""
+    if not c.group.start_date:
+        return None
+    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
+    return end + dt.timedelta(days=past_holidays(c, 30 if segment == "lapsed_30" else 60))
+
+
+# When a gift named after an occasion or a season still makes sense (month, day) – (month, day);
+# the lunar festivals get the span of dates they can fall on.  A 春节 gift sent in April is stale.
+_IN_SEASON: dict[str, tuple[tuple[tuple[int, int], tuple[int, int]], ...]] = {
+    "春节": (((1, 5), (2, 28)),), "过年": (((1, 5), (2, 28)),), "年货": (((1, 1), (2, 20)),),
+    "元宵": (((1, 25), (3, 5)),), "情人节": (((2, 1), (2, 14)),), "妇女节": (((3, 1), (3, 8)),),
+    "女神节": (((3, 1), (3, 8)),), "清明": (((3, 25), (4, 6)),), "劳动节": (((4, 20), (5, 5)),),
+    "五一": (((4, 20), (5, 5)),), "母亲节": (((5, 1), (5, 14)),), "端午": (((5, 20), (6, 25)),),
+    "粽子": (((5, 15), (6, 25)),), "父亲节": (((6, 1), (6, 21)),), "七夕": (((7, 20), (8, 31)),),
+    "中秋": (((9, 1), (10, 8)),), "月饼": (((8, 20), (10, 8)),), "国庆": (((9, 20), (10, 7)),),
+    "双十一": (((10, 20), (11, 11)),), "双11": (((10, 20), (11, 11)),), "万圣": (((10, 20), (10, 31)),),
+    "圣诞": (((12, 1), (12, 25)),), "元旦": (((12, 20), (12, 31)), ((1, 1), (1, 3))),
+    "寒假": (((1, 5), (2, 28)),), "暑假": (((7, 1), (8, 31)),), "开学": (((8, 20), (9, 20)), ((2, 15), (3, 10))),
+    "春季": (((3, 1), (5, 31)),), "夏季": (((6, 1), (8, 31)),), "秋季": (((9, 1), (11, 30)),),
+    "冬季": (((12, 1), (12, 31)), ((1, 1), (2, 28))),
+}
+
+
+def stale_on(text: str, day: dt.date | None) -> str:
+    """The occasion a gift is named after, if it is over (or not yet come) on ``day``; else ""."""
+    if day is None:
+        return ""
+    md = (day.month, day.day)
+    for word, spans in _IN_SEASON.items():
+        if word in text and not any(a <= md <= b for a, b in spans):
+            return word
+    return ""
+
+
+# How a recall's gift reaches someone who replies 1, by what it is and how the campaign hands
+# things out: one reply, and they know what happens next.
+_DIGITAL_GIFT = re.compile(r"录播|电子版|PDF|pdf|资料|课件|模板|链接|视频|涂色页|练习纸|清单|笔记")
+_BOOKED_GIFT = re.compile(r"课|评估|检查|体验|清洗|护理|调整|调一下|保洁|洗牙|理发|剪|按摩|上门")
+
+
+def gift_route(c: Campaign, thing: str) -> str:
+    """送一盒草莓 for a shop that ships → 下次你下单，我随单寄给你; a 5元券 → 我把券发你，到…出示就能用."""
+    method = c.lure.claim_method
+    place = clean(c.lure.claim.where) if method in ("pickup", "in_store") else ""
+    place = place or (c.brand.name if method in ("pickup", "in_store") else "")
+    if re.search(r"券|红包|代金", thing):
+        return f"我把券发你，到{place}出示就能用" if place else "我把券发你，下单时就能用"
+    if _DIGITAL_GIFT.search(thing) or method == "online":
+        return "我把链接发你" if re.search(r"录播|视频|链接", thing) else "我把电子版发你"
+    if _BOOKED_GIFT.search(thing) or method == "booking":
+        return "我跟你约个时间"
+    if method == "ship":
+        return "下次你下单，我随单寄给你"
+    return f"我给你登记，下次到{place}报名字就能领"
+
+
 def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
+    if segment.startswith("lapsed") and stale_on(offer, recall_date(c, segment)):
+        offer = ""  # a 春节 gift two months after 春节: the no-offer path (a survey, or no hello at all)
     if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
         offer = re.sub(r"^回群", "回来", offer)
     if segment in ("lurker", "dealhunter"):  # said in the group, to several people at once
@@ -941,14 +1110,20 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     # replying 1 claims a gift (送一盒草莓); an offer that asks for something first (下单送一把小葱,
     # 补打卡也算数) is said as it is, with no second instruction on top
     m = c.lure.mechanic
-    if segment.startswith("lapsed") and re.search(r"补打卡|断了?的?(?:那天|一天)?也算|也算数", offer) \
+    if segment.startswith("lapsed") and re.search(r"补打卡|补交|补上|断[^，,。]{0,6}也算|也算数", offer) \
             and m.kind == "threshold" and "打卡" in m.condition:
         offer = gift = ""  # 回群补打卡也算数, a month after the check-in closed: nothing to give
     gives = bool(re.match(r"^(?:送|领|免费|立减|减|赠|优先)", gift))
     thing = re.sub(r"^(?:送|领|赠)", "", gift)
-    cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
-        f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
-    return {"id": segment, "offer": offer, "gift": gift, "cta": cta, "kept": thing if gives and thing != gift else ""}
+    route = gift_route(c, thing) if gives else "我给你记上"
+    if segment.startswith("lapsed"):
+        cta = f"专门给你留的：{thing}，想要的话回我个1，{route}。" if gives and thing != gift else \
+            f"{gift}，想要的话回我个1，{route}。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+    else:
+        cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
+            f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+    return {"id": segment, "offer": offer, "gift": gift, "cta": cta, "kept": thing if gives and thing != gift else "",
+            "route": route if offer else ""}
 
 
 # ------------------------------------------------------------------ per piece --
@@ -1111,9 +1286,27 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "ask": ask, "title": title, "scene": scene, "greet": greet}
 
 
+# A condition the campaign puts on using the reward (not on who may claim it): it holds at the
+# table or the counter, so the winner hears it again with the steps (2人及以上来店里堂食).
+_USE_CONDITION = re.compile(r"(?:\d+|[两二三四五])人(?:及|或)?以上|堂食|消费满|满\d+元|同行|用餐")
+
+
+def use_condition(eligible: str) -> str:
+    """2人及以上来店里堂食的朋友 → 2人及以上来店里堂食才能用; "" when the rule is about who claims."""
+    parts = [x for x in re.split(r"[，,；;、]", eligible) if _USE_CONDITION.search(x)]
+    if not parts:
+        return ""
+    said = re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", parts[0])
+    return f"记得{said}才能用"
+
+
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
     steps = [at_done(x) for x in lure["claim"]["next"]]
+    cond = use_condition(lure["claim"]["eligible"])
+    if cond:  # said where it applies: after how to use it, before how long it is valid
+        at = next((i for i, x in enumerate(steps) if "有效" in x), len(steps))
+        steps.insert(at, cond)
     if slot_target == "private":
         steps = [in_private(x) for x in steps]
     else:  # said to the whole group: what people send goes to a private chat, not into the group
@@ -1139,25 +1332,50 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['who_can']}）"
-    return {"from": Opt(""), "offer": Opt(offer)}
+    # …but how the operator calls people from a channel (在门口排号时扫码的朋友) greets them: two
+    # channels never get the same welcome, however few templates there are
+    aud = (channel or {}).get("audience", "")
+    return {"from": Opt(f"是{aud}吧？" if aud else ""), "offer": Opt(offer)}
 
 
-def _private(base: dict[str, Any]) -> dict[str, Any]:
-    lure = base["lure"]
+# A calendar date in what the operator keeps doing (12月中旬第二批采摘): the add-friend welcome is
+# sent whenever someone adds them, maybe after that date, so the date is left out there.
+_CAL_DATE = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?(?:上旬|中旬|下旬|初|底|中|末)?(?:的|前|后)?|\d{1,2}[日号](?:前|后)?")
+
+
+def keep_said(rest: str) -> str:
+    """What the operator keeps doing, said as their own promise: 下雨后第二天朋友圈发洗车特价 →
+    下雨后第二天，我会在朋友圈发洗车特价; 12月中旬第二批采摘会朋友圈说 → 第二批采摘我会在朋友圈说."""
+    rest = _CAL_DATE.sub("", rest).lstrip("，, ")
+    # a subjectless 朋友圈发 / 会朋友圈说 gets its speaker; 都在朋友圈发 already has one
+    rest = re.sub(r"(?<![我在])(?:会)?朋友圈(发|说)", r"我会在朋友圈\1", rest, count=1)
+    rest = re.sub(r"^([^，,]*后[^，,]*?)我会在", r"\1，我会在", rest, count=1)  # 下雨后第二天，我会在朋友圈发
+    rest = re.sub(r"(?:直接|就)?私聊(?:我)?留?(?=$|[，,])", "直接跟我说", rest)  # we are in the private chat already
+    return re.sub(r"(随时|直接)问$", r"\1问我", rest)  # 换季护肤问题随时问 → …随时问我
+
+
+def _private(base: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+    lure, b = base["lure"], base["brand"]
     # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one; a
     # next step that stays in the group (留在群里，每周二直播照常) is nothing to tell a new friend.
-    rest = base["closing"]["keep"]
-    ask = "有什么想问的，直接问我就行。"
-    rest = re.sub(r"(随时|直接)问$", r"\1问我", rest)  # 换季护肤问题随时问 → …随时问我
-    offer = f"以后{rest}。" if rest and ("找我" in rest or "问" in rest) else \
-        (f"以后{rest}，{ask}" if rest else ask)
-    sells = base["brand"]["sells"]
-    what = "课程" if "课" in sells or base["brand"]["industry"] == "education" else \
-        {"service": "服务", "coupon": "优惠"}.get(lure["type"], "商品")
-    book = lure["type"] in ("course", "service")
+    rest = keep_said(base["closing"]["keep"])
+    ask = brand_says(base, seed, "menu_footer")
+    # 以后 + 下雨后第二天 says 后 twice: a rest that starts from its own moment needs no 以后
+    later = rest if re.match(r"^[^，,]{0,6}后", rest) or rest.startswith("以后") else f"以后{rest}"
+    offer = f"{later}。" if rest and ("找我" in rest or "问" in rest) else \
+        (f"{later}，{ask}" if rest else ask)
+    t, goods = b["trade"], b["goods"]
+    # 我们在南湖路加油站旁边 after 在南湖这边洗车干了6年: the place is said once
+    short, area = base["voice"]["intro_short"], b["area"]
+    area = "" if any(area[i:i + 2] in short for i in range(len(area) - 1)) else area
+    first = "menu_dine" if b["dines"] else f"menu_{t}"
+    what = {"service": "服务", "fitness": "课程", "course": "课程"}.get(t, goods)
+    book = t in ("service", "fitness") or lure["type"] in ("course", "service")
     return {
-        "offer": offer, "later": Opt(f"以后{rest}。" if rest else ""),
-        "asks": [f"问问{what}和价格", "看看最近有什么活动", "先随便看看"],
+        "offer": offer, "later": Opt(f"{later}。" if rest else ""), "area": Opt(area),
+        "ask": brand_says(base, seed, "menu_ask"),
+        "asks": [brand_says(base, seed, first, what=goods), brand_says(base, seed, "menu_news"),
+                 brand_says(base, seed, "menu_browse")],
         "steps": [f"问{what}、问价格{'、约时间' if book else ''}，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
                   "不方便打字就发语音，我看到都会回"],
     }
@@ -1328,15 +1546,35 @@ def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]
             "cta": cta}
 
 
-def _recall(base: dict[str, Any], has_offer: bool) -> dict[str, str]:
+def brand_says(base: dict[str, Any], seed: int, pool: str, **extra: str) -> str:
+    """One phrasing of a pool, chosen per brand and seed: two brands' packs do not share it."""
+    options = phrase_pools()[pool]
+    return choose(seed, f"{base['brand']['name']}|{pool}", options).format(**extra)
+
+
+def _survey(base: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Why someone stopped coming, asked in the brand's own terms (来店里吃 / 来练 / 再约 / 下单)."""
+    b = base["brand"]
+    t, eat = b["trade"], b["eat"]
+    options = [brand_says(base, seed, f"survey_need_{t}", eat=eat), brand_says(base, seed, "survey_noise"),
+               brand_says(base, seed, f"survey_cost_{t}", eat=eat), "别的原因"]
+    return {"ask": brand_says(base, seed, f"survey_ask_{t}", eat=eat, visit=b["visit"]),
+            "options": [f"{chr(65 + i)} {o}" for i, o in enumerate(options)],
+            "close": brand_says(base, seed, "survey_close")}
+
+
+def _recall(base: dict[str, Any], has_offer: bool, seed: int = 0) -> dict[str, Any]:
     """One reason to come back, taken from the campaign (never an invented 新活动), and one reply
     to give: never the brand's product list pasted as a question."""
     g = base["group"]
     if g["dissolves"]:
         return {"back": "之前群里的活动结束有一阵了，这份是专门给老朋友留的。" if has_offer else
-                "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？"}
+                "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？",
+                "asks_after": "最近还好吗？",  # after 两个多月没联系了: not 好久没联系了 again
+                "survey": _survey(base, seed)}
     first = g["regular"][0]
-    return {"back": f"群里还是{first['said']}，回群看看就行。", "news": f"群里还是{first['said']}。"}
+    return {"back": f"群里还是{first['said']}，回群看看就行。", "news": f"群里还是{first['said']}。",
+            "asks_after": f"群里还是{first['said']}。", "survey": _survey(base, seed)}
 
 
 def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: dict[str, Any] | None,
@@ -1352,7 +1590,7 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind == "welcome.group":
         out["welcome"] = _welcome(base, extra.get("channel"))
     elif kind == "welcome.private":
-        out["private"] = _private(base)
+        out["private"] = _private(base, seed)
     elif kind == "rules":
         out["rules_ctx"] = _rules(base)
     elif kind == "closing" and day:
@@ -1362,5 +1600,5 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind.startswith("wakeup."):
         out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
     elif kind.startswith("recall."):
-        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("offer")))
+        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("offer")), seed)
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from .campaign import Campaign, PackKind
-from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, piece_context,
+from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, past_holidays, piece_context,
                       segment_context, topic_plan)
 
 # Every kind of copy a pack can hold, in reading order: one list, the campaign's (pack.skip is checked
@@ -107,8 +107,6 @@ class _Schedule:
         return _hhmm(max(t0, floor))  # no free half hour: the operator's time, never before the floor
 
 
-# Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
-_HOLIDAYS = ((10, 1, 7), (1, 1, 1), (5, 1, 5))
 _MEAL_TIMES = (("早餐", "08:30"), ("早饭", "08:30"), ("早上", "08:30"), ("午饭", "12:00"), ("午餐", "12:00"),
                ("中午", "12:00"), ("晚饭", "19:00"), ("晚餐", "19:00"))
 
@@ -116,19 +114,6 @@ _MEAL_TIMES = (("早餐", "08:30"), ("早饭", "08:30"), ("早上", "08:30"), ("
 def _topic_time(theme: str, default: str) -> str:
     """A topic about breakfast goes out in the morning, not at 20:00."""
     return next((t for word, t in _MEAL_TIMES if word in theme), default)
-
-
-def _past_holidays(c: Campaign, offset: int) -> int:
-    import datetime as dt
-
-    if not c.group.start_date:
-        return offset
-    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
-    while True:
-        d = end + dt.timedelta(days=offset)
-        if not any(d.month == mo and a <= d.day <= b for mo, a, b in _HOLIDAYS):
-            return offset
-        offset += 1
 
 
 def plan(c: Campaign) -> list[Slot]:
@@ -252,7 +237,7 @@ def plan(c: Campaign) -> list[Slot]:
         # with something to give, the 60-day note gives it; without, it asks why (the survey)
         ctx["no_poll"] = kind == "recall.deep" and bool(ctx["segment"]["offer"])
         add(Slot(kind, kind, "private", segment=seg, trigger="after_end",
-                 offset_days=_past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind], extra=ctx))
+                 offset_days=past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind], extra=ctx))
     return s
 
 

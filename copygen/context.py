@@ -828,8 +828,8 @@ def _invite(m: dict[str, Any], thing: dict[str, str], claim: dict[str, Any]) -> 
     if kind == "group_goal":
         how = re.sub(rf"群满{m['members']}人后?", "满员后", how)
         offer = f"群满{m['members']}人，{m['per']}送{thing['each']}"
-        terms = f"群满{m['members']}人，{m['per']}{thing['each']}"
-        what = f"{terms}{thing['value_note']}"
+        what = f"群满{m['members']}人，{m['per']}{thing['each']}{thing['value_note']}"
+        terms = f"群满{m['members']}人{m['per']}都有"  # the question has just named the item
         full = f"{m['you']}，{how}"
         short = f"{m['you']}，{how}"
     elif kind == "flash":
@@ -1117,8 +1117,10 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     thing = re.sub(r"^(?:送|领|赠)", "", gift)
     route = gift_route(c, thing) if gives else "我给你记上"
     if segment.startswith("lapsed"):
+        # an offer on their next visit or order (补牙一颗减50元, 回来下单满99元再加送2斤) is kept for
+        # them too: one reply, and they know it is noted
         cta = f"专门给你留的：{thing}，想要的话回我个1，{route}。" if gives and thing != gift else \
-            f"{gift}，想要的话回我个1，{route}。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+            f"{gift}，想要的话回我个1，{route}。" if gives else f"{offer}，想用的话回我个1，{route}。" if offer else ""
     else:
         cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
             f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""

@@ -327,8 +327,12 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         limit = f"每人限领{n}{lure.unit}" if lure.unit in _COUNT_UNITS else f"每人限领{n}份"
     elif lure.item.endswith("卡"):
         limit = f"每人限领{n}张"
+    elif lure.kind == "digital":
+        limit = f"每人限领{n}份"
     else:
         limit = f"每人限{n}次"
+    if re.search(r"一家|每户|每家|一户", cl.eligible):  # 一家一份 is the limit: never 每人 next to it
+        limit = ""
     stock_unit = lure.unit if lure.kind in ("coupon", "goods") and lure.unit in _COUNT_UNITS else "份"
     stock = (f"一共{cl.stock}个名额，约满为止" if lure.kind in ("service", "course") else
              f"一共{cl.stock}{stock_unit}，领完为止") if cl.stock else ""
@@ -908,7 +912,9 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
         facts.append("，".join(bits) + "。")
-    facts += [f"{p}。" for p in lure["proof"]]
+    # a proof said on its own needs a subject: 按近10年真题出现次数排的序 → 《…》按近10年…
+    facts += [f"{lure['name']}{p}。" if p.startswith(("按", "都", "全", "由", "从")) else f"{p}。"
+              for p in lure["proof"]]
     return facts
 
 
@@ -948,6 +954,9 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     first_late = next((d["n"] for d in base["days"] if not d["reachable"]), None)
     if kind == "threshold" and not day["is_first"] and day["n"] == first_late and not day["is_deadline"]:
         fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
+    elif kind == "threshold" and first_late and day["n"] == first_late - 1 and not day["is_first"] \
+            and "打卡" in m["condition"]:  # the last day one can still start
+        fact = "今天是最晚能开始打卡的一天，还没开始的今天就打第一次。" + fact
     who = lure["invite_who"]
     help_lines = {
         "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行",

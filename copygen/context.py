@@ -180,6 +180,9 @@ def parse_when(when: str, start: dt.date | None, days: int) -> list[tuple[int, i
     return [(n, t0, t1) for n in picked]
 
 
+_GATHERS = re.compile(r"直播|课|答疑|带练|跟练|共读|点评|讲[字题解]|连麦|分享会|讲座|开汤|现场")
+
+
 def events(c: Campaign) -> list[dict[str, Any]]:
     """The campaign's own timed events, per day: live classes, one-off talks, a flash sale."""
     out: list[dict[str, Any]] = []
@@ -196,6 +199,8 @@ def events(c: Campaign) -> list[dict[str, Any]]:
                 spans = [(s.day, a, b) for _, a, b in spans[:1]]
         out += [{"day": d, "time": f"{a // 60:02d}:{a % 60:02d}", "until": f"{min(b, 1439) // 60:02d}:{min(b, 1439) % 60:02d}",
                  "what": _label(s.what, s.when), "when": clean(s.when),
+                 # a live, a class, a Q&A: members gather for it (a posted list or tip they just read)
+                 "gathers": bool(_GATHERS.search(s.what)),
                  # how the time is said: 晚上8点, or 晚上9点前 when the operator gave an end
                  "at": f"{hhmm_phrase(f'{b // 60:02d}:{b % 60:02d}')}前" if "点前" in s.when and not s.time
                  else hhmm_phrase(f"{a // 60:02d}:{a % 60:02d}")} for d, a, b in spans]
@@ -204,7 +209,7 @@ def events(c: Campaign) -> list[dict[str, Any]]:
         h, mi = (int(x) for x in m.time.split(":"))
         end = h * 60 + mi + 30  # 前50位 is over in minutes: half an hour covers the grab and the replies
         out.append({"day": m.day, "time": m.time, "until": f"{end // 60:02d}:{end % 60:02d}",
-                    "what": f"开抢（前{m.quota}位）", "when": m.time, "at": hhmm_phrase(m.time)})
+                    "what": f"开抢（前{m.quota}位）", "when": m.time, "at": hhmm_phrase(m.time), "gathers": False})
     return sorted(out, key=lambda e: (e["day"], e["time"]))
 
 
@@ -344,7 +349,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         "pickup": f"到{where}{'领' if where.endswith('自提点') else '自提'}" + (f"（{cl.hours}）" if cl.hours else ""),
         "in_store": _at_place(delivery, where) if _redeems(delivery) else
                     f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
-                    f"{_first_person(delivery, c.voice.persona)}，到{where}出示就能用" if _sends_coupon(delivery)
+                    _shown_at(_first_person(delivery, c.voice.persona), where) if _sends_coupon(delivery)
                     else f"到{where}报手机号就能用",
         "booking": delivery,
         "online": delivery,
@@ -365,7 +370,18 @@ def _redeems(delivery: str) -> bool:
 
 def _at_place(delivery: str, where: str) -> str:
     """Their own redemption words, with the shop named once: 到店报车牌 → 到南湖路…亮哥汽车美容报车牌."""
-    return delivery.replace("到店", f"到{where}", 1)
+    return delivery.replace("到店", f"到{where}", 1) if where and where not in delivery else delivery
+
+
+_REDEEMS = re.compile(r"给[^，,。]{0,4}看|出示|报[^，,。]{1,6}(?:就能|即可)?用")
+
+
+def _shown_at(delivery: str, where: str) -> str:
+    """The code is sent, then shown: one clause for the showing.  A delivery that already says
+    how it is shown (到店点单时给服务员看) names the place there, never a second 到…出示就能用."""
+    if _REDEEMS.search(delivery):
+        return _at_place(delivery, where)
+    return f"{delivery}，到{where}出示就能用"
 
 
 def _sends_coupon(delivery: str) -> bool:
@@ -394,6 +410,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         if lure.mechanic.kind == "threshold" and "下单" in lure.mechanic.condition:  # the order has the address
             return [f"加送的{lure.item}和你的订单装一箱一起发", delivery]
         track = "，寄出后我把单号发你" if any(w in delivery for w in ("寄", "快递", "包邮")) else ""
+        if re.search(r"报地址|地址(?:私信)?发|发[^，,。]{0,2}地址", delivery):  # 抢到的私聊报地址: asked once
+            return [f"{delivery}{track}"]
         return ["把收货人、电话和地址私信发我", f"{delivery}{track}"]
     if method == "pickup":
         window = re.search(r"(\d+)\s*天内", delivery)
@@ -429,6 +447,8 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
             if re.search(r"私聊|联系你|约你", delivery):  # the operator reaches out: nothing to send first
                 return [delivery, validity]
             return [ask, delivery, validity]
+        if re.search(r"私聊我|私信我|发我|报[^，,。]{1,12}给我", delivery):  # the delivery asks for it already: once
+            return [delivery, validity]
         home = "上门" in (where + lure.delivery + c.brand.sells)
         first = "把楼号、房号和电话私信发我" if home else "把电话和方便的时间私信发我"
         return [first, delivery, validity]
@@ -440,7 +460,8 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二�
             (re.compile(r"^[^，,]*?(?:满|完成|抢到)[^，,]*?当晚"), "今晚"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?当天"), "今天"),
             (re.compile(r"^[^，,]*?(?:满|完成)[^，,]*?后(?=[^，,]*?(?:内|马上|立刻|就))"), ""),
-            (re.compile(r"^(?:群满|完成)后"), ""))
+            (re.compile(r"^(?:群满|完成)后"), ""),
+            (re.compile(r"^(?:抢到|领到)的(?:人|朋友)?[，,]?"), ""))  # 抢到的私聊报地址, said to the winner
 
 
 def at_done(text: str) -> str:
@@ -456,9 +477,23 @@ def at_done(text: str) -> str:
     return text
 
 
+# Said inside a private chat, "privately" is noise and the group may be gone by the time it applies.
+_IN_PRIVATE = ((re.compile(r"私信发我|私聊发我"), "发我"), (re.compile(r"私聊发你|私发给你"), "发给你"),
+               (re.compile(r"私聊(?:我)?报([^，,。；;]+)"), r"把\1发我"),  # 私聊我报孩子名字 → 把孩子名字发我
+               (re.compile(r"(?<!我)私发([^，,。；;给你]+)"), r"我把\1发你"),  # 当晚私发核销码 → 当晚我把核销码发你
+               (re.compile(r"我私发([^，,。；;给你]+)"), r"我把\1发你"),
+               (re.compile(r"私聊你"), "跟你说"),
+               # 单号晚上群里发: the group may be dissolved when the number comes
+               (re.compile(r"((?:单号|名单|结果|链接|券码|核销码)?)(?:晚上|当晚|今晚)?(?:在)?群里(?:发|公布|说)"),
+                r"\1出来我发你"))
+
+
 def in_private(step: str) -> str:
-    """A step said inside a private chat: 发我, not 私信发我."""
-    return step.replace("私信发我", "发我").replace("私聊发你", "发你").replace("私发给你", "发给你")
+    """A step said inside a private chat: 发我, not 私信发我; 我把核销码发你, not 私发核销码;
+    单号出来我发你, never 单号晚上群里发."""
+    for pattern, said in _IN_PRIVATE:
+        step = pattern.sub(said, step)
+    return step
 
 
 def not_mine(text: str, name: str, brand: str = "") -> str:
@@ -566,7 +601,7 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
     if kind == "group_goal":
         return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
                 "mine": f"我已经进群了，群满{m['members']}人{_per(c)}{thing['each']}",
-                "you": f"群满{m['members']}人每人都有，你进来帮我们凑凑人数就好",
+                "you": "进群就有份",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
         cond = m["condition"]
@@ -663,6 +698,12 @@ def _voice(c: Campaign) -> dict[str, Any]:
     else:
         intro = f"我是{c.brand.name}的{role_name}"
     short = re.sub(f"{re.escape(c.brand.name)}的?", "", clean(v.intro), count=1) if v.intro else f"我是{role_name}"
+    # 这里是麦香坊烘焙……我是麦香坊的芳姐: the welcome has just said the brand, its short name too
+    prefixes = [c.brand.name[:k] for k in range(len(c.brand.name) - 1, 1, -1)]
+    for head in prefixes:
+        if f"{head}的" in short:
+            short = short.replace(f"{head}的", "", 1)
+            break
     if not v.intro and name in c.brand.name:  # 这里是周学姐考研……我就是周学姐
         short = f"我就是{name}"
     # who I am, in one clause: a recall to someone who knows us needs no sales line (约号、改时间都找我)
@@ -716,7 +757,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
         bool(re.search(r"邻居|街坊|小区|业主|住在|社区|楼|附近", c.audience.identity + c.audience.who))
     return {
         "brand": {"name": c.brand.name, "sells": clean(c.brand.sells), "industry": c.brand.industry,
-                  "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area)},
+                  "industry_label": INDUSTRY_LABEL[c.brand.industry], "area": clean(c.brand.area),
+                  **_trade(c)},
         "audience": {"identity": clean(c.audience.identity), "needs": [clean(n) for n in c.audience.needs]},
         "group": {
             "type": g.type, "type_label": GROUP_TYPE_LABEL[g.type], "is_lead": g.type == "lead",
@@ -753,6 +795,7 @@ def build_context(c: Campaign) -> dict[str, Any]:
                                                      lure.claim.eligible) else "想着你是老朋友",
         },
         "events": events(c),
+        "invite": _invite(mech, thing, claim),
         "closing_time": {**_DEFAULT_CLOSING, **c.pack.times}.get("closing", "21:00"),
         "rules": {"banned": list(c.rules.banned), "dont": [as_dont(b) for b in c.rules.banned],
                   "dont_text": "、".join(as_dont(b) for b in c.rules.banned),
@@ -770,6 +813,61 @@ def build_context(c: Campaign) -> dict[str, Any]:
         "days": days,
         "has_topics": bool(c.topics),
     }
+
+
+_FRESH_MADE = re.compile(r"^(?:现做|现烤|现炒|现切|手工|自家|当天)")
+
+
+def _trade(c: Campaign) -> dict[str, Any]:
+    """What the business is to its customers, from the campaign's own data: a place to eat
+    (food served in the shop), a shop to visit, a service that is booked, a gym or studio, a
+    course, or a seller people order from (it ships, it is online, it is a 团购).  The survey
+    and the add-friend menu speak in these terms, never in one stock wording for every brand."""
+    b, method, sells = c.brand, c.lure.claim_method, clean(c.brand.sells)
+    if b.industry == "education":
+        trade = "course"
+    elif b.industry == "fitness":
+        trade = "fitness"
+    elif b.industry == "food" and method in ("in_store", "pickup"):
+        trade = "food"
+    elif method in ("ship", "online") or "团购" in sells:
+        trade = "online"
+    elif method == "booking" or c.lure.kind in ("service", "course"):
+        trade = "service"
+    else:
+        trade = "shop"
+    first = re.split(r"[、，,和及与/；;]", sells, maxsplit=1)[0]
+    goods = _FRESH_MADE.sub("", re.sub(r"^社区|团购$", "", first)) or first
+    drinks = bool(re.search(r"茶|咖啡|饮|奶昔|果汁", first))
+    # a restaurant people sit down in (堂食, 订位, 包间): the menu offers a table
+    dines = trade == "food" and bool(re.search(r"堂食|订位|包间|桌|用餐|火锅|菜",
+                                               c.lure.claim.eligible + c.closing.next_step + sells)) and not drinks
+    eat = "喝" if drinks else "吃"
+    return {"trade": trade, "goods": goods, "eat": eat, "visit": "吃" if dines else eat if drinks else "买",
+            "dines": dines}
+
+
+def _invite(m: dict[str, Any], thing: dict[str, str], claim: dict[str, Any]) -> dict[str, str]:
+    """The offer said to one person in a private invitation.  A group goal or a flash sale gives
+    one to each member who gets there, never "1袋X" as if only one existed; the claim is said in
+    private words, and a long phrase the offer already said (群满120人) is not said again."""
+    how = in_private(claim["how"])
+    kind = m["kind"]
+    if kind == "group_goal":
+        how = re.sub(rf"群满{m['members']}人后?", "满员后", how)
+        offer = f"群满{m['members']}人，{m['per']}送{thing['each']}"
+        terms = f"群满{m['members']}人，{m['per']}{thing['each']}"
+        what = f"{terms}{thing['value_note']}"
+        full = f"{m['you']}，{how}"
+        short = f"{m['you']}，{how}"
+    elif kind == "flash":
+        offer = f"群里开抢时，前{m['quota']}位回复「{m['reply']}」的各送{thing['each']}"
+        what, terms = f"前{m['quota']}位每人{thing['each']}{thing['value_note']}", m["you"]
+        short, full = how, f"开抢时在群里回复「{m['reply']}」，{how}"
+    else:
+        offer, what, terms = f"群里在送{thing['phrase']}", f"{thing['phrase']}{thing['value_note']}", m["you"]
+        short = full = f"{m['you']}，{how}"
+    return {"offer": offer, "what": what, "terms": terms, "how": short, "how_full": full}
 
 
 def _keep_doing(c: Campaign) -> str:
@@ -794,8 +892,8 @@ def _form_fits(form: str, t: Topic) -> bool:
         return any(h in theme for h in _STORY_HINTS)
     if form == "game":
         return bool(t.answer)
-    if form == "relay":
-        return bool(t.example or t.options or t.answer) or t.form == "relay"
+    if form == "relay":  # somebody has to start: the first entry is the campaign's, never invented
+        return bool(t.example or t.options or t.answer)
     if form == "auto-relay":
         return bool(t.example) or bool(t.options or t.answer) and any(h in theme for h in _RELAY_HINTS)
     return True
@@ -806,7 +904,7 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
 
     A theme without a form gets the least-used form that fits it and differs from
     yesterday's: photos only for what can be photographed, games only with an answer,
-    relays only with a first example, votes only with options.  A form set by the
+    relays only with a first entry from the campaign, votes only with options.  A form set by the
     operator that cannot work as written (a game with no answer, a relay with no first
     example) is replaced by one that fits the theme."""
     used = {f: 0 for f in TOPIC_FORMS}
@@ -841,8 +939,84 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
     return plan
 
 
+# Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
+_HOLIDAYS = ((10, 1, 7), (1, 1, 1), (5, 1, 5))
+
+
+def past_holidays(c: Campaign, offset: int) -> int:
+    """Days after the campaign's end a recall goes out: ``offset``, or later if that is a holiday."""
+    if not c.group.start_date:
+        return offset
+    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
+    while True:
+        d = end + dt.timedelta(days=offset)
+        if not any(d.month == mo and a <= d.day <= b for mo, a, b in _HOLIDAYS):
+            return offset
+        offset += 1
+
+
+def recall_date(c: Campaign, segment: str) -> dt.date | None:
+    """The day a lapsed member's message goes out (30 / 60 days after the end, past holidays)."""
+    if not c.group.start_date:
+        return None
+    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
+    return end + dt.timedelta(days=past_holidays(c, 30 if segment == "lapsed_30" else 60))
+
+
+# When a gift named after an occasion or a season still makes sense (month, day) – (month, day);
+# the lunar festivals get the span of dates they can fall on.  A 春节 gift sent in April is stale.
+_IN_SEASON: dict[str, tuple[tuple[tuple[int, int], tuple[int, int]], ...]] = {
+    "春节": (((1, 5), (2, 28)),), "过年": (((1, 5), (2, 28)),), "年货": (((1, 1), (2, 20)),),
+    "元宵": (((1, 25), (3, 5)),), "情人节": (((2, 1), (2, 14)),), "妇女节": (((3, 1), (3, 8)),),
+    "女神节": (((3, 1), (3, 8)),), "清明": (((3, 25), (4, 6)),), "劳动节": (((4, 20), (5, 5)),),
+    "五一": (((4, 20), (5, 5)),), "母亲节": (((5, 1), (5, 14)),), "端午": (((5, 20), (6, 25)),),
+    "粽子": (((5, 15), (6, 25)),), "父亲节": (((6, 1), (6, 21)),), "七夕": (((7, 20), (8, 31)),),
+    "中秋": (((9, 1), (10, 8)),), "月饼": (((8, 20), (10, 8)),), "国庆": (((9, 20), (10, 7)),),
+    "双十一": (((10, 20), (11, 11)),), "双11": (((10, 20), (11, 11)),), "万圣": (((10, 20), (10, 31)),),
+    "圣诞": (((12, 1), (12, 25)),), "元旦": (((12, 20), (12, 31)), ((1, 1), (1, 3))),
+    "寒假": (((1, 5), (2, 28)),), "暑假": (((7, 1), (8, 31)),), "开学": (((8, 20), (9, 20)), ((2, 15), (3, 10))),
+    "春季": (((3, 1), (5, 31)),), "夏季": (((6, 1), (8, 31)),), "秋季": (((9, 1), (11, 30)),),
+    "冬季": (((12, 1), (12, 31)), ((1, 1), (2, 28))),
+}
+
+
+def stale_on(text: str, day: dt.date | None) -> str:
+    """The occasion a gift is named after, if it is over (or not yet come) on ``day``; else ""."""
+    if day is None:
+        return ""
+    md = (day.month, day.day)
+    for word, spans in _IN_SEASON.items():
+        if word in text and not any(a <= md <= b for a, b in spans):
+            return word
+    return ""
+
+
+# How a recall's gift reaches someone who replies 1, by what it is and how the campaign hands
+# things out: one reply, and they know what happens next.
+_DIGITAL_GIFT = re.compile(r"录播|电子版|PDF|pdf|资料|课件|模板|链接|视频|涂色页|练习纸|清单|笔记")
+_BOOKED_GIFT = re.compile(r"课|评估|检查|体验|清洗|护理|调整|调一下|保洁|洗牙|理发|剪|按摩|上门")
+
+
+def gift_route(c: Campaign, thing: str) -> str:
+    """送一盒草莓 for a shop that ships → 下次你下单，我随单寄给你; a 5元券 → 我把券发你，到…出示就能用."""
+    method = c.lure.claim_method
+    place = clean(c.lure.claim.where) if method in ("pickup", "in_store") else ""
+    place = place or (c.brand.name if method in ("pickup", "in_store") else "")
+    if re.search(r"券|红包|代金", thing):
+        return f"我把券发你，到{place}出示就能用" if place else "我把券发你，下单时就能用"
+    if _DIGITAL_GIFT.search(thing) or method == "online":
+        return "我把链接发你" if re.search(r"录播|视频|链接", thing) else "我把电子版发你"
+    if _BOOKED_GIFT.search(thing) or method == "booking":
+        return "我跟你约个时间"
+    if method == "ship":
+        return "下次你下单，我随单寄给你"
+    return f"我给你登记，下次到{place}报名字就能领"
+
+
 def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     offer = clean(getattr(c.segments, segment).offer)
+    if segment.startswith("lapsed") and stale_on(offer, recall_date(c, segment)):
+        offer = ""  # a 春节 gift two months after 春节: the no-offer path (a survey, or no hello at all)
     if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
         offer = re.sub(r"^回群", "回来", offer)
     if segment == "lurker":  # said in the group, to several people at once
@@ -854,21 +1028,28 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     # replying 1 claims a gift (送一盒草莓); an offer that asks for something first (下单送一把小葱,
     # 补打卡也算数) is said as it is, with no second instruction on top
     m = c.lure.mechanic
-    if segment.startswith("lapsed") and re.search(r"补打卡|断了?的?(?:那天|一天)?也算|也算数", offer) \
+    if segment.startswith("lapsed") and re.search(r"补打卡|补交|补上|断[^，,。]{0,6}也算|也算数", offer) \
             and m.kind == "threshold" and "打卡" in m.condition:
         offer = gift = ""  # 回群补打卡也算数, a month after the check-in closed: nothing to give
     gives = bool(re.match(r"^(?:送|领|免费|立减|减|赠|优先)", gift))
     thing = re.sub(r"^(?:送|领|赠)", "", gift)
-    cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
-        f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
-    return {"id": segment, "offer": offer, "gift": gift, "cta": cta, "kept": thing if gives and thing != gift else ""}
+    route = gift_route(c, thing) if gives else "我给你记上"
+    if segment.startswith("lapsed"):
+        cta = f"专门给你留的：{thing}，想要的话回我个1，{route}。" if gives and thing != gift else \
+            f"{gift}，想要的话回我个1，{route}。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+    else:
+        cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
+            f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+    return {"id": segment, "offer": offer, "gift": gift, "cta": cta, "kept": thing if gives and thing != gift else "",
+            "route": route if offer else ""}
 
 
 # ------------------------------------------------------------------ per piece --
 # What one kind of piece needs beyond the base context: the sentences that depend on
 # the day, the mechanic, the lure's type or the group's life are decided here.
 
-_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "多大", "多久", "多长", "谁", "还是", "要不要", "是不是", "？", "?")
+_QUESTION_WORDS = ("吗", "什么", "怎么", "哪", "多少", "多大", "多久", "多长", "多远", "多高", "多重", "多深", "谁", "还是",
+                   "要不要", "是不是", "？", "?")
 _ASKING_JI = re.compile(r"(?<![这那好前后头])几")  # 你喝几分糖 asks; 这几天 does not
 _IMPERATIVE = ("说说", "聊聊", "分享", "晒晒", "晒", "推荐", "讲讲")
 _RELAY_HINTS = ("最爱", "最喜欢", "推荐", "目标", "一件事", "妙招", "清单", "一本", "一句", "接龙")
@@ -1037,9 +1218,27 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "ask": ask, "title": title, "scene": scene, "greet": greet}
 
 
+# A condition the campaign puts on using the reward (not on who may claim it): it holds at the
+# table or the counter, so the winner hears it again with the steps (2人及以上来店里堂食).
+_USE_CONDITION = re.compile(r"(?:\d+|[两二三四五])人(?:及|或)?以上|堂食|消费满|满\d+元|同行|用餐")
+
+
+def use_condition(eligible: str) -> str:
+    """2人及以上来店里堂食的朋友 → 2人及以上来店里堂食才能用; "" when the rule is about who claims."""
+    parts = [x for x in re.split(r"[，,；;、]", eligible) if _USE_CONDITION.search(x)]
+    if not parts:
+        return ""
+    said = re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", parts[0])
+    return f"记得{said}才能用"
+
+
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
     steps = [at_done(x) for x in lure["claim"]["next"]]
+    cond = use_condition(lure["claim"]["eligible"])
+    if cond:  # said where it applies: after how to use it, before how long it is valid
+        at = next((i for i, x in enumerate(steps) if "有效" in x), len(steps))
+        steps.insert(at, cond)
     if slot_target == "private":
         steps = [in_private(x) for x in steps]
     else:  # said to the whole group: what people send goes to a private chat, not into the group
@@ -1065,25 +1264,50 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['who_can']}）"
-    return {"from": Opt(""), "offer": Opt(offer)}
+    # …but how the operator calls people from a channel (在门口排号时扫码的朋友) greets them: two
+    # channels never get the same welcome, however few templates there are
+    aud = (channel or {}).get("audience", "")
+    return {"from": Opt(f"是{aud}吧？" if aud else ""), "offer": Opt(offer)}
 
 
-def _private(base: dict[str, Any]) -> dict[str, Any]:
-    lure = base["lure"]
+# A calendar date in what the operator keeps doing (12月中旬第二批采摘): the add-friend welcome is
+# sent whenever someone adds them, maybe after that date, so the date is left out there.
+_CAL_DATE = re.compile(r"\d{1,2}月(?:\d{1,2}[日号])?(?:上旬|中旬|下旬|初|底|中|末)?(?:的|前|后)?|\d{1,2}[日号](?:前|后)?")
+
+
+def keep_said(rest: str) -> str:
+    """What the operator keeps doing, said as their own promise: 下雨后第二天朋友圈发洗车特价 →
+    下雨后第二天，我会在朋友圈发洗车特价; 12月中旬第二批采摘会朋友圈说 → 第二批采摘我会在朋友圈说."""
+    rest = _CAL_DATE.sub("", rest).lstrip("，, ")
+    # a subjectless 朋友圈发 / 会朋友圈说 gets its speaker; 都在朋友圈发 already has one
+    rest = re.sub(r"(?<![我在])(?:会)?朋友圈(发|说)", r"我会在朋友圈\1", rest, count=1)
+    rest = re.sub(r"^([^，,]*后[^，,]*?)我会在", r"\1，我会在", rest, count=1)  # 下雨后第二天，我会在朋友圈发
+    rest = re.sub(r"(?:直接|就)?私聊(?:我)?留?(?=$|[，,])", "直接跟我说", rest)  # we are in the private chat already
+    return re.sub(r"(随时|直接)问$", r"\1问我", rest)  # 换季护肤问题随时问 → …随时问我
+
+
+def _private(base: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+    lure, b = base["lure"], base["brand"]
     # After "加林姐微信，" the rest of the next step is what the operator keeps doing one-to-one; a
     # next step that stays in the group (留在群里，每周二直播照常) is nothing to tell a new friend.
-    rest = base["closing"]["keep"]
-    ask = "有什么想问的，直接问我就行。"
-    rest = re.sub(r"(随时|直接)问$", r"\1问我", rest)  # 换季护肤问题随时问 → …随时问我
-    offer = f"以后{rest}。" if rest and ("找我" in rest or "问" in rest) else \
-        (f"以后{rest}，{ask}" if rest else ask)
-    sells = base["brand"]["sells"]
-    what = "课程" if "课" in sells or base["brand"]["industry"] == "education" else \
-        {"service": "服务", "coupon": "优惠"}.get(lure["type"], "商品")
-    book = lure["type"] in ("course", "service")
+    rest = keep_said(base["closing"]["keep"])
+    ask = brand_says(base, seed, "menu_footer")
+    # 以后 + 下雨后第二天 says 后 twice: a rest that starts from its own moment needs no 以后
+    later = rest if re.match(r"^[^，,]{0,6}后", rest) or rest.startswith("以后") else f"以后{rest}"
+    offer = f"{later}。" if rest and ("找我" in rest or "问" in rest) else \
+        (f"{later}，{ask}" if rest else ask)
+    t, goods = b["trade"], b["goods"]
+    # 我们在南湖路加油站旁边 after 在南湖这边洗车干了6年: the place is said once
+    short, area = base["voice"]["intro_short"], b["area"]
+    area = "" if any(area[i:i + 2] in short for i in range(len(area) - 1)) else area
+    first = "menu_dine" if b["dines"] else f"menu_{t}"
+    what = {"service": "服务", "fitness": "课程", "course": "课程"}.get(t, goods)
+    book = t in ("service", "fitness") or lure["type"] in ("course", "service")
     return {
-        "offer": offer, "later": Opt(f"以后{rest}。" if rest else ""),
-        "asks": [f"问问{what}和价格", "看看最近有什么活动", "先随便看看"],
+        "offer": offer, "later": Opt(f"{later}。" if rest else ""), "area": Opt(area),
+        "ask": brand_says(base, seed, "menu_ask"),
+        "asks": [brand_says(base, seed, first, what=goods), brand_says(base, seed, "menu_news"),
+                 brand_says(base, seed, "menu_browse")],
         "steps": [f"问{what}、问价格{'、约时间' if book else ''}，直接发消息就行", "想知道最近有什么活动，回我「活动」两个字",
                   "不方便打字就发语音，我看到都会回"],
     }
@@ -1165,6 +1389,52 @@ def v_or(base: dict[str, Any]) -> str:
     return base["voice"]["address"].removesuffix("们")
 
 
+def _noun_question(theme: str) -> str:
+    """A noun theme asked as a question: 车里最难搞干净的地方 → …是哪儿？, 孩子最喜欢的一本英文绘本 → …是哪本？"""
+    if theme.endswith(("地方", "角落")):
+        return f"{theme}是哪儿？"
+    unit = re.search(r"一([本首部款家])[^一]*$", theme)
+    if unit:
+        return f"{theme}是哪{unit.group(1)}？"
+    return f"{theme}是什么？"
+
+
+def _reply_hint(topic: dict[str, Any]) -> str:
+    """What a player replies, said as what it is: a letter (Ctrl+E), a number, a word, a title, a short guess.
+
+    The clue names the shape when it can (一个元音字母, 8个字母, 四个字); else the answer's own shape."""
+    clue, answer = topic["clue"], re.split(r"[（(]", topic["answer"], maxsplit=1)[0].strip()
+    if re.search(r"\d+个字母", clue):
+        return "回个英文单词就行。"
+    if re.search(r"(?:一个|哪个)[^，,。\d]{0,3}字母", clue):
+        return "回个字母就行。"
+    if re.search(r"[一二三四五六七八九两\d]个字(?!母)", clue):
+        return "回一个词就行。"
+    if re.fullmatch(r"[A-Za-z]{2,}", answer):
+        return "回个英文单词就行。"
+    if re.fullmatch(r"[A-Za-z]", answer) or re.fullmatch(r"(?:Ctrl|Alt|Shift|Cmd)\s*[+＋]\s*[A-Za-z0-9]", answer, re.I):
+        return "回个字母就行。"
+    if answer and re.match(r"^\d", answer):
+        return "回个数字就行。"
+    if answer.startswith("《"):
+        return "回个书名就行。"
+    if len(answer) == 1 or topic["theme"].startswith("猜字"):
+        return "回一个字就行。"
+    return "回一个词就行。" if len(answer) <= 4 else "猜一句就行。"
+
+
+def _options_line(theme: str, options: list[str]) -> tuple[str, str]:
+    """A question's options: the ones the theme already names are not listed again (夏天你想剪短还是留着
+    + 听理发师的 → …还是听理发师的？); 比如 and 回一个词 only for options that are single words."""
+    named = [o for o in options if o in theme]
+    if len(named) >= 2:
+        rest = [o for o in options if o not in named]
+        return (f"{theme.rstrip('？?')}{''.join('，还是' + o for o in rest)}？", "选一个回就行。")
+    words = all(len(o) <= 4 and not re.search(r"[，,、的 ]", o) for o in options)
+    said = join_cn(options, "还是")
+    return ("", f"比如{said}，回一个词就行。" if words else f"{said}，选一个回就行。")
+
+
 def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
     theme = topic["theme"]
     if _is_question(theme):
@@ -1182,18 +1452,21 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
         line = f"{theme}{q}"  # a question needs no quotes
     elif theme.startswith(_IMPERATIVE):  # 说说你家清洁小妙招 is already an invitation
         line = f"{theme}～"
-    elif "你" in theme or theme.endswith("的"):  # 你最拿手的一道家常菜 → …是什么？
-        line = f"{theme}是什么？"
-    else:  # a noun theme (孩子最喜欢的一本英文绘本) is an invitation, not a label
-        line = f"聊聊{theme}吧，你家的是？" if "孩子" in theme or "家" in theme else f"聊聊{theme}吧，你的呢？"
-    answer = topic["answer"]
-    hint = "回一个词就行。" if "字" in topic["clue"] else "回个数字就行。" if answer and re.match(r"^\d", answer) else \
-        "回个字母就行。" if answer and re.match(r"^[A-Za-z]\b", answer) else "回一个词就行。"
-    # a spreadsheet or a screen is shared as a screenshot, not photographed
-    shot = "截个图发群里就行，不用整理。" if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else \
+    else:  # a noun theme is asked, never 聊聊X吧，你的呢 after 有个小问题
+        line = _noun_question(theme)
+    asks = line.endswith(("？", "?"))
+    options_hint = ""
+    if topic["options"]:
+        said, options_hint = _options_line(line if asks else theme, topic["options"])
+        line = said or line
+        asks = asks or bool(said)
+    hint = _reply_hint(topic)
+    # a spreadsheet or a screen is shared as a screenshot, not photographed (打码 first when asked)
+    shot = ("打完码截个图发群里就行。" if "打码" in theme else "截个图发群里就行，不用整理。") \
+        if re.search(r"表格|表|截图|屏|电脑|文件|PPT|ppt|页面", theme) else \
         "翻一张手机里的照片发群里就行。" if re.search(r"最满意|那一次|以前|小时候|最难忘|第一次", theme) else ""
     return {**topic, "q": Opt(q), "reveal": reveal, "photo_line": photo, "line": line, "reply_hint": hint,
-            "shot": Opt(shot)}
+            "asks": asks, "options_hint": options_hint, "shot": Opt(shot)}
 
 
 def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]) -> dict[str, str]:
@@ -1204,15 +1477,35 @@ def _wake(base: dict[str, Any], seed: int, slot_id: str, segment: dict[str, Any]
             "cta": cta}
 
 
-def _recall(base: dict[str, Any], has_offer: bool) -> dict[str, str]:
+def brand_says(base: dict[str, Any], seed: int, pool: str, **extra: str) -> str:
+    """One phrasing of a pool, chosen per brand and seed: two brands' packs do not share it."""
+    options = phrase_pools()[pool]
+    return choose(seed, f"{base['brand']['name']}|{pool}", options).format(**extra)
+
+
+def _survey(base: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Why someone stopped coming, asked in the brand's own terms (来店里吃 / 来练 / 再约 / 下单)."""
+    b = base["brand"]
+    t, eat = b["trade"], b["eat"]
+    options = [brand_says(base, seed, f"survey_need_{t}", eat=eat), brand_says(base, seed, "survey_noise"),
+               brand_says(base, seed, f"survey_cost_{t}", eat=eat), "别的原因"]
+    return {"ask": brand_says(base, seed, f"survey_ask_{t}", eat=eat, visit=b["visit"]),
+            "options": [f"{chr(65 + i)} {o}" for i, o in enumerate(options)],
+            "close": brand_says(base, seed, "survey_close")}
+
+
+def _recall(base: dict[str, Any], has_offer: bool, seed: int = 0) -> dict[str, Any]:
     """One reason to come back, taken from the campaign (never an invented 新活动), and one reply
     to give: never the brand's product list pasted as a question."""
     g = base["group"]
     if g["dissolves"]:
         return {"back": "之前群里的活动结束有一阵了，这份是专门给老朋友留的。" if has_offer else
-                "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？"}
+                "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？",
+                "asks_after": "最近还好吗？",  # after 两个多月没联系了: not 好久没联系了 again
+                "survey": _survey(base, seed)}
     first = g["regular"][0]
-    return {"back": f"群里还是{first['said']}，回群看看就行。", "news": f"群里还是{first['said']}。"}
+    return {"back": f"群里还是{first['said']}，回群看看就行。", "news": f"群里还是{first['said']}。",
+            "asks_after": f"群里还是{first['said']}。", "survey": _survey(base, seed)}
 
 
 def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: dict[str, Any] | None,
@@ -1228,7 +1521,7 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind == "welcome.group":
         out["welcome"] = _welcome(base, extra.get("channel"))
     elif kind == "welcome.private":
-        out["private"] = _private(base)
+        out["private"] = _private(base, seed)
     elif kind == "rules":
         out["rules_ctx"] = _rules(base)
     elif kind == "closing" and day:
@@ -1238,5 +1531,5 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind.startswith("wakeup."):
         out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
     elif kind.startswith("recall."):
-        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("offer")))
+        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("offer")), seed)
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from .campaign import Campaign, PackKind
-from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, piece_context,
+from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, past_holidays, piece_context,
                       not_mine, segment_context, topic_plan)
 
 # Every kind of copy a pack can hold, in reading order: one list, the campaign's (pack.skip is checked
@@ -38,6 +38,9 @@ DEFAULT_TIME = {
 WAKEUP_MIN_DAYS = 7
 _GAP = 30  # minutes between two group broadcasts
 _EVENT_BEFORE = 30  # a live event blocks the half hour before it, and until a quarter hour after it ends
+# a topic is a conversation that runs for an hour or more: it keeps that far from the next event members
+# gather for (a live, a class, a Q&A), so the replies do not crowd it
+_TOPIC_BEFORE = 90
 
 
 @dataclass(frozen=True)
@@ -72,38 +75,39 @@ class _Schedule:
         q0, q1 = (_min(t) for t in c.pack.quiet_hours)
         self.quiet = (q0, q1)
         self.placed: dict[int, list[tuple[int, int]]] = {}  # broadcasts already placed, with their gap
-        self.live: dict[int, list[tuple[int, int]]] = {}  # the campaign's own events, start to end
+        self.live: dict[int, list[tuple[int, int, bool]]] = {}  # the campaign's own events, start to end
         for ev in events(c):
-            self.live.setdefault(ev["day"], []).append((_min(ev["time"]), _min(ev["until"])))
+            self.live.setdefault(ev["day"], []).append((_min(ev["time"]), _min(ev["until"]), ev["gathers"]))
 
     def _in_quiet(self, t: int) -> bool:
         q0, q1 = self.quiet
         return (q0 <= t or t < q1) if q0 > q1 else (q0 <= t < q1)
 
-    def _free(self, day: int, t: int, margins: bool) -> bool:
-        """Not in quiet hours, no broadcast near, not during an event (with margins: nor the half
-        hour before it or the quarter hour after it)."""
-        before, after = (_EVENT_BEFORE, 15) if margins else (0, 0)
+    def _free(self, day: int, t: int, margins: bool, lead: int = _EVENT_BEFORE) -> bool:
+        """Not in quiet hours, no broadcast near, not during an event (with margins: nor the half hour
+        before it, or `lead` minutes before one members gather for, nor the quarter hour after it)."""
+        def before(gathers: bool) -> int:  # a topic `lead` minutes ahead of a live is still fine: strictly less blocks
+            return 0 if not margins else lead - 1 if gathers and lead > _EVENT_BEFORE else _EVENT_BEFORE
+        after = 15 if margins else 0
         return (not self._in_quiet(t)
                 and all(not (a <= t < b) for a, b in self.placed.get(day, []))
-                and all(not (a - before <= t < b + after) for a, b in self.live.get(day, [])))
+                and all(not (a - before(g) <= t < b + after) for a, b, g in self.live.get(day, [])))
 
-    def place(self, day: int, want: str, not_before: str | None = None, not_after: str | None = None) -> str:
+    def place(self, day: int, want: str, not_before: str | None = None, not_after: str | None = None,
+              lead: int = _EVENT_BEFORE, earlier_first: bool = False) -> str:
         t0, floor = _min(want), _min(not_before) if not_before else 0
         ceiling = _min(not_after) if not_after else 24 * 60 - 1
         t0 = min(t0, ceiling)
         # first with the margins around events; if the evening has no such room, just outside the events
         for margins in (True, False):
             for step in range(0, 48):
-                for t in (t0 + step * _GAP, t0 - step * _GAP):
-                    if floor <= t <= ceiling and self._free(day, t, margins):
+                for t in ((t0 - step * _GAP, t0 + step * _GAP) if earlier_first else (t0 + step * _GAP, t0 - step * _GAP)):
+                    if floor <= t <= ceiling and self._free(day, t, margins, lead):
                         self.placed.setdefault(day, []).append((t - _GAP + 1, t + _GAP))
                         return _hhmm(t)
         return _hhmm(max(t0, floor))  # no free half hour: the operator's time, never before the floor
 
 
-# Fixed-date public holidays when people are away (国庆, 元旦, 劳动节): a recall waits them out.
-_HOLIDAYS = ((10, 1, 7), (1, 1, 1), (5, 1, 5))
 _MEAL_TIMES = (("早餐", "08:30"), ("早饭", "08:30"), ("早上", "08:30"), ("午饭", "12:00"), ("午餐", "12:00"),
                ("中午", "12:00"), ("晚饭", "19:00"), ("晚餐", "19:00"))
 
@@ -111,19 +115,6 @@ _MEAL_TIMES = (("早餐", "08:30"), ("早饭", "08:30"), ("早上", "08:30"), ("
 def _topic_time(theme: str, default: str) -> str:
     """A topic about breakfast goes out in the morning, not at 20:00."""
     return next((t for word, t in _MEAL_TIMES if word in theme), default)
-
-
-def _past_holidays(c: Campaign, offset: int) -> int:
-    import datetime as dt
-
-    if not c.group.start_date:
-        return offset
-    end = c.group.start_date + dt.timedelta(days=c.group.duration_days - 1)
-    while True:
-        d = end + dt.timedelta(days=offset)
-        if not any(d.month == mo and a <= d.day <= b for mo, a, b in _HOLIDAYS):
-            return offset
-        offset += 1
 
 
 def plan(c: Campaign) -> list[Slot]:
@@ -185,7 +176,8 @@ def plan(c: Campaign) -> list[Slot]:
             if d == n and close_at:  # an hour before the closing; a game also needs its answer before it
                 ceiling = _hhmm(_min(close_at) - (105 if t["form"] == "game" else 60))
             when = sched.place(d, _topic_time(t["theme"], times["topic"]) if "topic" not in c.pack.times
-                               else times["topic"], not_after=ceiling)
+                               else times["topic"], not_after=ceiling, lead=_TOPIC_BEFORE,
+                               earlier_first=True)  # before the live rather than late after it
             topic_at[d] = when
             reveal = ""
             if t["form"] == "game":  # a game needs its answer: the next day at noon, or before the end
@@ -246,7 +238,7 @@ def plan(c: Campaign) -> list[Slot]:
         # with something to give, the 60-day note gives it; without, it asks why (the survey)
         ctx["no_poll"] = kind == "recall.deep" and bool(ctx["segment"]["offer"])
         add(Slot(kind, kind, "private", segment=seg, trigger="after_end",
-                 offset_days=_past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind], extra=ctx))
+                 offset_days=past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind], extra=ctx))
     return s
 
 
@@ -258,7 +250,9 @@ def slot_context(base: dict[str, Any], c: Campaign, slot: Slot, seed: int = 0,
     if slot.day is not None:
         ctx["day"] = dict(base["days"][slot.day - 1])
         ctx["time_phrase"] = slot.time or ""
-    fields = {"address": base["voice"]["address"], "name": base["voice"]["name"], "me": base["voice"]["me"]}
+    fields = {"address": base["voice"]["address"], "name": base["voice"]["name"], "me": base["voice"]["me"],
+              # 今晚 only for what goes out in the evening: a breakfast topic at 08:30 is 今天的话题
+              "tonight": "今晚" if slot.time and slot.time >= "17:00" else "今天"}
     ctx["say"] = Say(seed, slot.id, fields, registry)
     proof = base["lure"]["proof"]
     ctx["proof_one"] = choose(seed, f"{slot.id}|proof", proof) if proof else ""

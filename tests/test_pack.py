@@ -99,7 +99,7 @@ def test_variants_gives_n_different_texts_per_slot():
     for slot, variants in by_slot.items():
         assert len(set(variants)) == len(variants), slot
         if slot.startswith("topic."):  # a topic is only written in the forms that fit its theme
-            assert 2 <= len(variants) <= 3, (slot, variants)
+            assert 1 <= len(variants) <= 3, (slot, variants)  # 说说你家清洁小妙招 is only a question
         else:
             assert len(variants) == 3, slot
 

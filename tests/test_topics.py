@@ -1,0 +1,159 @@
+"""Daily topics a member can answer, on days and at times when they can: by principle, for any campaign."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import pytest
+import yaml
+
+from copygen.campaign import Campaign, load_campaign
+from copygen.context import events
+from copygen.pack import build_pack
+from copygen.render import default_catalogue
+
+from .helpers import EXAMPLES
+
+BASE = yaml.safe_load((EXAMPLES[0].parent / "fruit-lead.yaml").read_text(encoding="utf-8"))
+
+
+def campaign(**over) -> Campaign:
+    """fruit-lead with parts replaced (a dotted key goes one level down: group.duration_days)."""
+    data = copy.deepcopy(BASE)
+    for key, value in over.items():
+        head, _, tail = key.partition("__")
+        if tail:
+            data[head][tail] = value
+        else:
+            data[head] = value
+    return Campaign.model_validate(data)
+
+
+def topics_of(c: Campaign) -> list:
+    doc = build_pack(c, default_catalogue(), checker=None)
+    return [p for p in doc.pieces if p.kind == "topic" and not p.slot.endswith(".answer")]
+
+
+@pytest.fixture(scope="module")
+def example_packs():
+    cat = default_catalogue()
+    return {p.stem: (load_campaign(p), build_pack(load_campaign(p), cat, checker=None)) for p in EXAMPLES}
+
+
+# ------------------------------------------------------------------ relays --
+
+def test_a_relay_without_a_first_entry_is_told_in_another_form():
+    """#接龙 with nobody's line to copy makes nobody start; the operator's first entry is never invented."""
+    c = campaign(topics=[{"theme": "说说你家清洁小妙招", "form": "relay"}, {"theme": "怎么挑到甜的橙子"}])
+    (first, _) = topics_of(c)
+    assert not first.text.startswith("#接龙"), first.text
+    assert "说说你家清洁小妙招" in first.text
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_every_relay_opens_with_the_campaigns_own_line(example_packs, name):
+    c, doc = example_packs[name]
+    given = {t.theme.strip(): [t.example.strip(), *t.options, t.answer.strip()] for t in c.topics}
+    for p in doc.pieces:
+        if p.kind == "topic" and p.text.startswith("#接龙"):
+            theme = p.text.splitlines()[1]
+            first = next((line[2:] for line in p.text.splitlines() if line.startswith("例 ")), "")
+            assert first and any(first == g.rstrip("。！!") for g in given[theme] if g), (p.id, p.text)
+
+
+# ------------------------------------------------------------------ wording --
+
+@pytest.mark.parametrize("topic, hint", [
+    ({"theme": "猜猜Ctrl加哪个键能一秒把整列数据快速填充", "answer": "Ctrl+E（快速填充）", "clue": "一个元音字母"}, "回个字母就行"),
+    ({"theme": "猜单词：它有长长的鼻子", "answer": "elephant（大象）", "clue": "e开头，8个字母"}, "回个英文单词就行"),
+    ({"theme": "猜猜毛肚涮多久最脆", "answer": "15秒左右，七上八下", "clue": "四个字的口诀"}, "回一个词就行"),
+    ({"theme": "猜猜一张工作表最多能有多少行", "answer": "1048576行", "clue": "一百万出头"}, "回个数字就行"),
+    ({"theme": "猜猜这是哪本绘本", "answer": "《好饿的毛毛虫》", "clue": "作者是艾瑞·卡尔"}, "回个书名就行"),
+    ({"theme": "猜猜鸭屎香为什么叫这个名字", "answer": "茶农怕别人偷种，故意起了个难听的名字", "clue": "跟鸭子没关系"},
+     "猜一句就行"),
+])
+def test_a_game_says_what_shape_of_answer_to_send(topic, hint):
+    c = campaign(topics=[{**topic, "form": "game"}])
+    (game,) = topics_of(c)
+    assert hint in game.text, game.text
+
+
+def test_options_the_question_already_names_are_not_listed_again():
+    """「夏天你想剪短还是留着？比如剪短、留着还是听理发师的，回一个词就行」: the options are not examples,
+    they repeat the question, and 听理发师的 is not one word."""
+    c = campaign(topics=[{"theme": "夏天你想剪短还是留着", "options": ["剪短", "留着", "听理发师的"], "form": "question"}])
+    (q,) = topics_of(c)
+    assert "比如" not in q.text and "回一个词" not in q.text, q.text
+    assert q.text.count("剪短") == 1 and "听理发师的" in q.text, q.text
+    c = campaign(topics=[{"theme": "你家现在多久彻底打扫一次", "options": ["每周一次", "一个月一次", "过年才一次"],
+                          "form": "question"}])
+    (q,) = topics_of(c)
+    assert "回一个词" not in q.text, q.text  # 过年才一次 is a phrase
+
+
+@pytest.mark.parametrize("theme", ["车里最难搞干净的地方", "孩子最喜欢的一本英文绘本", "孩子握笔的时候手指离笔尖多远"])
+def test_a_question_topic_is_asked_as_a_question(theme):
+    """「有个小问题：聊聊车里最难搞干净的地方吧，你的呢？」: a question opener, then an imperative, then 你的呢."""
+    c = campaign(topics=[{"theme": theme, "form": "question"}])
+    (q,) = topics_of(c)
+    lines = q.text.splitlines()
+    assert "你的呢" not in q.text and "聊聊" not in q.text, q.text
+    assert lines[1].endswith("？"), q.text
+
+
+def test_an_invitation_topic_never_follows_a_question_opener():
+    for seed in range(6):
+        c = campaign(topics=[{"theme": "说说你看牙最怕的一个环节", "form": "question"}])
+        doc = build_pack(c, default_catalogue(), checker=None, seed=seed)
+        (q,) = [p for p in doc.pieces if p.kind == "topic"]
+        assert "有个小问题" not in q.text and "想问问" not in q.text, q.text
+
+
+def test_a_morning_topic_is_not_tonight():
+    c = campaign(topics=[{"theme": "你家早餐一般吃什么", "form": "question"}, {"theme": "说说你早餐的小习惯", "form": "story"}])
+    for seed in range(4):
+        doc = build_pack(c, default_catalogue(), checker=None, seed=seed)
+        for p in doc.pieces:
+            if p.kind == "topic" and p.time < "17:00":
+                assert "今晚" not in p.text, (p.time, p.text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_a_vote_names_all_of_its_options_or_none(name):
+    """「阅读和作文你更怕哪个？A 阅读 B 作文 C 翻译 D 完形」: the question leaves out half the choices."""
+    c = load_campaign(next(p for p in EXAMPLES if p.stem == name))
+    for t in c.topics:
+        named = [o for o in t.options if o in t.theme]
+        # 跑步机还是椭圆机 + 都不用, 猫还是狗 + 猫狗都有: a both/neither option is no item left out
+        left_out = [o for o in t.options if o not in t.theme and not re.search(r"都|其他|看情况", o)]
+        assert len(named) < 2 or not left_out, (t.theme, t.options)
+
+
+# ------------------------------------------------------------------ schedule --
+
+def _min(t: str) -> int:
+    return int(t[:2]) * 60 + int(t[3:])
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_a_topic_does_not_crowd_an_event_members_gather_for(example_packs, name):
+    """A topic is a conversation of an hour or more: never 19:00 before the 20:00 live."""
+    c, doc = example_packs[name]
+    gather = [e for e in events(c) if e["gathers"]]
+    for p in doc.pieces:
+        if p.kind == "topic" and not p.slot.endswith(".answer"):
+            for e in gather:
+                if e["day"] == p.day:
+                    assert not (_min(e["time"]) - 90 < _min(p.time) < _min(e["until"]) + 15), (p.id, p.time, e)
+
+
+def test_a_topic_keeps_ninety_minutes_before_a_live():
+    c = campaign(group__services=[{"what": "挑果直播", "when": "每天晚上8点", "time": "20:00"}],
+                 topics=[{"theme": "怎么挑到甜的橙子"}, {"theme": "你家娃最爱吃的水果", "options": ["车厘子", "草莓"]}])
+    for p in topics_of(c):
+        assert _min(p.time) <= _min("18:30") or _min(p.time) >= _min("21:15"), (p.id, p.time)
+    c = campaign(group__services=[{"what": "当天到店水果特价", "when": "每天晚上8点", "time": "20:00"}],
+                 topics=[{"theme": "怎么挑到甜的橙子"}])
+    (p,) = topics_of(c)  # a list the operator posts is no gathering: half an hour is enough
+    assert p.time == "19:00" or p.time >= "21:15", p.time

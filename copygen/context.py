@@ -899,43 +899,155 @@ def _form_fits(form: str, t: Topic) -> bool:
     return True
 
 
+# A theme about what the campaign sends (收到橙子了晒一下, 开箱, 切开): only once someone can have it.
+_RECEIVED = re.compile(r"收到|到手|开箱|拆箱|拆开|切开|领到")
+_WISH = re.compile(r"^(?:想|希望|要是)")
+# a need that names a body's trouble is a health topic: in a brand's group it reads as a claim
+_SYMPTOM = re.compile(r"出血|疼|痛|痒|肿|过敏|发炎|咳|掉发|掉头发|脱发|长痘|痘痘|失眠|便秘|度数|视力")
+
+
+def receipt_day(c: Campaign) -> int | None:
+    """The first campaign day on which a member can hold what the campaign sends (the lure, or the
+    order it ships with): the first day its condition can be met, plus the time it takes to reach them
+    (下单后48小时内发顺丰: two days to send, a day in the post).  None when nobody can know: a group
+    goal is met whenever the group fills."""
+    m = c.lure.mechanic
+    if m.kind == "group_goal":
+        return None
+    first = m.day if m.kind == "flash" else (_threshold_days(c) or 1) if m.kind == "threshold" else 1
+    text = clean(c.lure.delivery) + clean(c.lure.claim.where)
+    hours, days = re.search(r"(\d+)\s*个?小时", text), re.search(r"(\d+)\s*天内", text)
+    if hours:
+        lag = int(hours.group(1)) // 24
+    elif days:
+        lag = int(days.group(1))
+    elif re.search(r"当天|今天|马上|立刻|当场", text):
+        lag = 0
+    else:  # 次日, 第二天, or nothing said: the next day
+        lag = 1
+    if re.search(r"当晚|今晚", text):  # sent in the evening: in hand the next day
+        lag = max(lag, 1)
+    if c.lure.claim_method == "ship" and not re.search(r"送到家|送上门|配送", text):
+        lag += 1  # a courier takes a day more
+    return first + lag
+
+
+@lru_cache(maxsize=1)
+def _disease_words() -> tuple[str, ...]:
+    from .lexicons import load_dir
+    from .resources import rules_dir
+
+    return tuple(load_dir(rules_dir() / "lexicons").get("diseases", []))
+
+
+def _derived_topics(c: Campaign, n: int) -> list[tuple[Topic, int, int]]:
+    """Topics from the campaign's own data for the days its bank does not cover, with the days each
+    can go out: what members want from a live or Q&A still ahead, the needs the operator wrote down
+    (never one that names an illness: next to the product that is a health claim), and on the last
+    day what the group gave them."""
+    out: list[tuple[Topic, int, int]] = []
+    evs = events(c)
+    for s in c.group.services:
+        label = _label(s.what, s.when)
+        on = [e["day"] for e in evs if e["what"] == label and e["gathers"]]
+        if not on or max(on) < 2:
+            continue
+        name = re.sub(r"^(?:一个|一份|一次|一本|每天|每晚|每周)", "", label)
+        want = "问什么" if re.search(r"答疑|问", name) else f"让{c.voice.name}帮你看哪方面" if "点评" in name \
+            else "听什么"
+        out.append((Topic(theme=f"下次{name}，你最想{want}", form="question"), 1, max(on) - 1))  # one is still ahead
+    for need in c.audience.needs:
+        need = clean(need)
+        if _WISH.match(need) or _SYMPTOM.search(need) or any(w in need for w in _disease_words()):
+            continue
+        who = "你家也这样吗" if re.search(r"孩子|娃|宝宝|家里", need) else "你也遇到过吗"
+        out.append((Topic(theme=f"{need}，{who}？一般怎么办", form="question"), 1, n))
+    if n >= 3:
+        span = "几天" if n <= 7 else "两周" if 12 <= n <= 16 else "三周" if 19 <= n <= 23 else "段时间"
+        out.append((Topic(theme=f"这{span}在群里，你最大的收获是什么", form="question"), n - 1, n))
+    return out
+
+
 def topic_plan(c: Campaign) -> list[dict[str, Any]]:
-    """One distinct topic a day while the bank lasts (never the same theme twice).
+    """One distinct topic a day (never the same theme twice), each with its ``day``.
+
+    The operator's themes go first, in their order; one about what the campaign sends waits until
+    someone can have it (``receipt_day``) and is left out if nobody can while the group lives.  When
+    the bank is shorter than the group, topics from the campaign's own data fill the days
+    (``_derived_topics``); if even those run out, the days that already have a live or a Q&A members
+    gather for are the ones without a topic.
 
     A theme without a form gets the least-used form that fits it and differs from
     yesterday's: photos only for what can be photographed, games only with an answer,
     relays only with a first entry from the campaign, votes only with options.  A form set by the
     operator that cannot work as written (a game with no answer, a relay with no first
     example) is replaced by one that fits the theme."""
+    n = c.group.duration_days
+    got = receipt_day(c)
+    own: list[tuple[Topic, int, int]] = []
+    for t in c.topics:
+        if _RECEIVED.search(t.theme):
+            if got is not None and got <= n:
+                own.append((t, got, n))
+        else:
+            own.append((t, 1, n))
+    extra = _derived_topics(c, n) if len(own) < n else []
+
+    def assign(days: list[int]) -> list[tuple[int, Topic, int, int]]:
+        """The operator's themes in their order; a derived one on the last day it can have (if the
+        operator's left still fit after it), else on the days the operator's do not fill."""
+        mine, more, out = list(own), list(extra), []
+        for k, d in enumerate(days):
+            fits = [x for x in mine if x[1] <= d <= x[2]]
+            due = [x for x in more if x[1] <= d == x[2]]
+            if due and len(mine) <= len(days) - k - 1:
+                pick, pool = due[0], more
+            elif fits:
+                pick, pool = fits[0], mine
+            else:
+                pick, pool = next((x for x in more if x[1] <= d <= x[2]), None), more
+            if pick:
+                pool.remove(pick)
+                out.append((d, *pick))
+        return out
+
+    seq = assign(list(range(1, n + 1)))
+    if len(seq) < n:  # still short: the days members already gather for a live or a Q&A go without
+        gathering = sorted({e["day"] for e in events(c) if e["gathers"]}, reverse=True)[: n - len(seq)]
+        seq = assign([d for d in range(1, n + 1) if d not in gathering])
+    seq.sort(key=lambda x: x[0])
+
     used = {f: 0 for f in TOPIC_FORMS}
     plan: list[dict[str, Any]] = []
     prev = None
-    bank = c.topics[: min(c.group.duration_days, len(c.topics))]
 
     def allowed(t: Topic) -> list[str]:
         if t.form is not None and _form_fits(t.form, t):
             return [t.form]
         return [f for f in TOPIC_FORMS if _form_fits("auto-relay" if f == "relay" else f, t)]
 
-    options = [allowed(t) for t in bank]
-    for day in range(1, len(bank) + 1):
-        if options[day - 1] == [prev]:  # only yesterday's form fits: bring a later theme forward
-            later = next((j for j in range(day, len(bank)) if options[j] != [prev]), None)
+    options = [allowed(t) for _, t, _, _ in seq]
+    for i in range(len(seq)):
+        if options[i] == [prev]:  # only yesterday's form fits: bring a later theme forward (if its days allow)
+            d = seq[i][0]
+            later = next((j for j in range(i + 1, len(seq)) if options[j] != [prev]
+                          and seq[j][2] <= d <= seq[j][3] and seq[i][2] <= seq[j][0] <= seq[i][3]), None)
             if later is not None:
-                bank[day - 1], bank[later] = bank[later], bank[day - 1]
-                options[day - 1], options[later] = options[later], options[day - 1]
-        t = bank[day - 1]
-        nxt = options[day] if day < len(bank) else []
+                dj = seq[later][0]
+                seq[i], seq[later] = (d, *seq[later][1:]), (dj, *seq[i][1:])
+                options[i], options[later] = options[later], options[i]
+        day, t = seq[i][0], seq[i][1]
+        nxt = options[i + 1] if i + 1 < len(seq) else []
         # the most specific form that fits, not yesterday's, and not the only one tomorrow can have
-        form = min(options[day - 1], key=lambda f: (f == prev, nxt == [f], used[f], _PREFERENCE.index(f)))
+        form = min(options[i], key=lambda f: (f == prev, nxt == [f], used[f], _PREFERENCE.index(f)))
         used[form] += 1
         prev = form
         example = clean(t.example) or (t.options[0] if t.options else clean(t.answer))
-        plan.append({"theme": clean(t.theme), "options": list(t.options), "form": form,
-                     "fits": list(dict.fromkeys(options[day - 1] + ["question"])),
+        plan.append({"day": day, "theme": clean(t.theme), "options": list(t.options), "form": form,
+                     "fits": list(dict.fromkeys(options[i] + ["question"])),
                      "form_label": TOPIC_FORM_LABEL[form], "answer": clean(t.answer), "clue": clean(t.clue),
                      "example": example,
-                     "letters": [f"{chr(65 + i)} {o}" for i, o in enumerate(t.options)]})
+                     "letters": [f"{chr(65 + k)} {o}" for k, o in enumerate(t.options)]})
     return plan
 
 
@@ -1447,7 +1559,8 @@ def _topic(topic: dict[str, Any], reveal: str) -> dict[str, Any]:
         q = "，猜猜是什么？"
     else:
         q = "，你的答案是？" if theme.startswith("你") else ""
-    photo = f"{theme}！" if theme.startswith("晒") else f"主题是「{theme}」"
+    # a theme that already says what to shoot (收到橙子了晒一下, 拍个侧面照) is said as it is, not as a label
+    photo = theme + ("" if theme.endswith("）") else "！") if re.search(r"晒|拍", theme) else f"主题是「{theme}」"
     if _is_question(theme):
         line = f"{theme}{q}"  # a question needs no quotes
     elif theme.startswith(_IMPERATIVE):  # 说说你家清洁小妙招 is already an invitation

@@ -146,7 +146,7 @@ def plan(c: Campaign) -> list[Slot]:
     if "rules" not in skip:
         add(Slot("rules", "rules", "group", day=1, time=at("rules", 1)))
 
-    topics = topic_plan(c)
+    topics = {t["day"]: t for t in topic_plan(c)}  # day → that day's topic (a day may have none)
     last_lure_day = deadline_day(c)
     m = c.lure.mechanic
     nudge_days = set(range(1, last_lure_day + 1))
@@ -170,8 +170,8 @@ def plan(c: Campaign) -> list[Slot]:
                 add(Slot(sid, "lure.nudge", "group", day=d, time=at("lure.nudge", d, want if k == 0 else
                          _hhmm(_min(want) + 300 * k)), extra={"nth": nth}))
                 nth += 1
-        if d <= len(topics) and "topic" not in skip:
-            t = topics[d - 1]
+        if d in topics and "topic" not in skip:
+            t = topics[d]
             ceiling = None
             if d == n and close_at:  # an hour before the closing; a game also needs its answer before it
                 ceiling = _hhmm(_min(close_at) - (105 if t["form"] == "game" else 60))
@@ -200,7 +200,7 @@ def plan(c: Campaign) -> list[Slot]:
         # two polls in one evening are one too many: after a vote or a game the closing asks nothing
         # and a poll needs two things to choose from (the group's regular services, the topics)
         regular = [sv for sv in c.group.services if sv.recurring] or c.group.services
-        no_poll = {"no_poll": n <= len(topics) or len(regular) + bool(c.topics) < 2}  # the night's topic is its poll
+        no_poll = {"no_poll": n in topics or len(regular) + bool(c.topics) < 2}  # the night's topic is its poll
         if m.kind == "group_goal":  # the last night says what actually happened
             members = m.members
             add(Slot("closing", "closing", "group", day=n, time=close_at, extra={"outcome": "met", **no_poll},

@@ -182,8 +182,11 @@ def test_no_nudge_after_the_lure_deadline():
     data["lure"]["deadline"] = "2026-12-04"  # day 2 of 5
     doc = build_pack(parse_campaign(data), default_catalogue(), build_checker())
     assert sorted(p.day for p in doc.pieces if p.kind == "lure.nudge") == [1, 2]
-    # three themes in the bank: three topic days, the other two days get none rather than a repeat
-    assert sorted(p.day for p in doc.pieces if p.kind == "topic") == [1, 2, 3]
+    # three themes in the bank: they go first, the other two days get topics from the campaign's own
+    # data (its audience's needs, the last day's look back), never a repeat
+    topics = sorted((p for p in doc.pieces if p.kind == "topic"), key=lambda p: p.day)
+    assert [p.day for p in topics] == [1, 2, 3, 4, 5] and len({p.text for p in topics}) == 5
+    assert "没时间去批发市场挑" in topics[3].text
 
 
 def test_unresolved_slots_exit_1_unless_nofail(tmp_path):

@@ -281,7 +281,7 @@ class Voice(_Model):
 
 
 PackKind = Literal[
-    "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.progress", "lure.fulfilment",
+    "lure.poster", "lure.moments", "lure.private", "lure.nudge", "lure.flash", "lure.progress", "lure.fulfilment",
     "welcome.group", "welcome.private", "rules", "topic", "closing",
     "wakeup.active", "wakeup.lurker", "wakeup.dealhunter", "recall.light", "recall.deep",
 ]

@@ -856,8 +856,8 @@ def _invite(m: dict[str, Any], thing: dict[str, str], claim: dict[str, Any]) -> 
     if kind == "group_goal":
         how = re.sub(rf"群满{m['members']}人后?", "满员后", how)
         offer = f"群满{m['members']}人，{m['per']}送{thing['each']}"
-        terms = f"群满{m['members']}人，{m['per']}{thing['each']}"
-        what = f"{terms}{thing['value_note']}"
+        what = f"群满{m['members']}人，{m['per']}{thing['each']}{thing['value_note']}"
+        terms = f"群满{m['members']}人{m['per']}都有"  # the question has just named the item
         full = f"{m['you']}，{how}"
         short = f"{m['you']}，{how}"
     elif kind == "flash":
@@ -999,7 +999,7 @@ def topic_plan(c: Campaign) -> list[dict[str, Any]]:
         mine, more, out = list(own), list(extra), []
         for k, d in enumerate(days):
             fits = [x for x in mine if x[1] <= d <= x[2]]
-            due = [x for x in more if x[1] <= d == x[2]]
+            due = sorted((x for x in more if x[1] <= d == x[2]), key=lambda x: x[2] - x[1])  # the tightest first
             if due and len(mine) <= len(days) - k - 1:
                 pick, pool = due[0], more
             elif fits:
@@ -1147,8 +1147,10 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
     thing = re.sub(r"^(?:送|领|赠)", "", gift)
     route = gift_route(c, thing) if gives else "我给你记上"
     if segment.startswith("lapsed"):
+        # an offer on their next visit or order (补牙一颗减50元, 回来下单满99元再加送2斤) is kept for
+        # them too: one reply, and they know it is noted
         cta = f"专门给你留的：{thing}，想要的话回我个1，{route}。" if gives and thing != gift else \
-            f"{gift}，想要的话回我个1，{route}。" if gives else f"{offer}，有需要随时找我。" if offer else ""
+            f"{gift}，想要的话回我个1，{route}。" if gives else f"{offer}，想用的话回我个1，{route}。" if offer else ""
     else:
         cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
             f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
@@ -1344,6 +1346,21 @@ def use_condition(eligible: str) -> str:
     return f"记得{said}才能用"
 
 
+def _flash_open(base: dict[str, Any]) -> dict[str, str]:
+    """The post at the minute a flash sale opens: 开抢, what to reply, how many, who may, what next.
+
+    The winners list is promised only where the campaign promises it (a proof line about 名单) or
+    where the pack posts it (the closing of the flash day carries %WINNERS%)."""
+    lure, m, cl = base["lure"], base["lure"]["mechanic"], base["lure"]["claim"]
+    verb = {"ship": "怎么寄", "pickup": "怎么领", "in_store": "怎么用", "booking": "怎么约", "online": "怎么发"}[cl["method"]]
+    listed = any("名单" in p for p in lure["proof"]) or m["flash_day"] == len(base["days"])
+    after = f"抢到的名单晚点在群里公布，我挨个私聊你们{verb}。" if listed else f"抢到的，我挨个私聊你们{verb}。"
+    who = cl["eligible"]
+    return {"at": hhmm_phrase(m["flash_time"]), "head": f"现在开抢，前{m['quota']}位在群里回复「{m['reply']}」的送{lure['name']}",
+            "who": Opt(who if not who or who.startswith(("限", "仅", "每")) else f"限{who}"),
+            "count": f"一共{m['quota']}份，送完就停。", "count_short": f"一共{m['quota']}份，送完就停", "after": after}
+
+
 def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
     lure, m, v, ph = base["lure"], base["lure"]["mechanic"], base["voice"], base["ph"]
     steps = [at_done(x) for x in lure["claim"]["next"]]
@@ -1376,6 +1393,8 @@ def _welcome(base: dict[str, Any], channel: dict[str, Any] | None) -> dict[str, 
     offer = f"这几天在送{lure['headline']}：{lure['mechanic']['offer']}" if g["dissolves"] else ""
     if offer and lure["claim"]["eligible"]:
         offer += f"（{lure['claim']['who_can']}）"
+    if offer and lure["mechanic"]["kind"] == "flash":  # a welcome goes out on join, also after the flash:
+        offer += "，开抢前进群的都能参加"  # said so it holds either way, never as still to come
     # …but how the operator calls people from a channel (在门口排号时扫码的朋友) greets them: two
     # channels never get the same welcome, however few templates there are
     aud = (channel or {}).get("audience", "")
@@ -1629,6 +1648,8 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
         out["e"] = {k: Emoji("") for k in base["e"]}
     if kind == "lure.nudge" and day:
         out["nudge"] = _nudge(base, day, extra.get("nth", 0), seed, time, say)
+    elif kind == "lure.flash":
+        out["flash"] = _flash_open(base)
     elif kind == "lure.fulfilment":
         out["fulfil"] = _fulfil(base, target)
     elif kind == "welcome.group":

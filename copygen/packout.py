@@ -16,7 +16,7 @@ from .pack import PackDoc, Piece
 
 KIND_LABEL = {
     "lure.poster": "海报文案", "lure.moments": "朋友圈文案（种子用户发）", "lure.private": "私聊邀请",
-    "lure.nudge": "进度播报", "lure.progress": "邀请进度（私聊）", "lure.fulfilment": "兑现通知", "welcome.group": "入群欢迎语",
+    "lure.nudge": "进度播报", "lure.flash": "开抢", "lure.progress": "邀请进度（私聊）", "lure.fulfilment": "兑现通知", "welcome.group": "入群欢迎语",
     "welcome.private": "加好友欢迎语", "rules": "群公告", "topic": "每日话题", "closing": "收尾",
     "wakeup.active": "唤醒·活跃成员", "wakeup.lurker": "唤醒·潜水成员", "wakeup.dealhunter": "唤醒·只领福利的成员",
     "recall.light": "召回·30天未互动", "recall.deep": "召回·60天以上未互动",

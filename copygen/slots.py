@@ -170,6 +170,8 @@ def plan(c: Campaign) -> list[Slot]:
                 add(Slot(sid, "lure.nudge", "group", day=d, time=at("lure.nudge", d, want if k == 0 else
                          _hhmm(_min(want) + 300 * k)), extra={"nth": nth}))
                 nth += 1
+        if m.kind == "flash" and d == m.day:  # the minute it opens: the group is told, in the group
+            add(Slot("lure.flash", "lure.flash", "group", day=d, time=m.time))
         if d in topics and "topic" not in skip:
             t = topics[d]
             ceiling = None

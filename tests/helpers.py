@@ -37,6 +37,8 @@ def expected_kinds(c) -> set[str]:
 
     if not segment_context(c, "lapsed_30")["offer"]:  # a month on, a hello with nothing to offer is not sent
         kinds.discard("recall.light")
+    if c.lure.mechanic.kind != "flash":  # the post at the minute a flash sale opens
+        kinds.discard("lure.flash")
     if c.lure.mechanic.kind != "invite":  # only an inviter has a progress of their own
         kinds.discard("lure.progress")
     return kinds

@@ -263,3 +263,10 @@ def test_the_add_friend_welcome_names_the_brand_once_and_promises_in_its_own_voi
     for sid, variant, text in _every_variant(c, "welcome.private"):
         assert "12月" not in text and "中旬" not in text, (variant, text)
         assert re.search(r"第二批新粮我会在朋友圈说", text), (variant, text)
+
+
+def test_a_recall_offer_on_the_next_visit_is_kept_with_one_reply():
+    """「补牙一颗减50元，有需要随时找我」 is a lone sales line: the offer is noted for them on one reply."""
+    c = _campaign("aircon-service", segments__lapsed_30__offer="补牙一颗减50元")
+    texts = [t for _, v, t in _every_variant(c, "recall.light") if v != "question"]
+    assert texts and all(re.search(r"补牙一颗减50元，想用的话回我个1，我给你记上", t) for t in texts), texts

@@ -231,3 +231,45 @@ def test_one_distinct_topic_a_day(example_packs, name):
     assert len({p.day for p in pieces}) == len(pieces) == c.group.duration_days
     themes = [t["theme"] for t in topic_plan(c)]
     assert len(set(themes)) == len(themes) and len({p.text for p in pieces}) == len(pieces)
+
+
+# ------------------------------------------------------------------ a flash sale --
+
+FLASH = {**BASE["lure"], "mechanic": {"kind": "flash", "quota": 50, "day": 2, "time": "20:00", "reply": "抢"},
+         "claim": {"method": "pickup", "where": "幸福里店收银台", "eligible": "幸福里的住户"},
+         "delivery": "抢到后3天内到店自提", "proof": ["当天抢到的名单群里公布"]}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_flash_sale_is_opened_in_the_group_at_its_minute(seed):
+    c = campaign(lure=FLASH, group={**BASE["group"], "type": "flash"})
+    doc = build_pack(c, default_catalogue(), checker=None, seed=seed)
+    (post,) = [p for p in doc.pieces if p.kind == "lure.flash"]
+    assert (post.target, post.day, post.time) == ("group", 2, "20:00")
+    assert "开抢" in post.text and "「抢」" in post.text and "前50位" in post.text and "幸福里的住户" in post.text
+    others = [p for p in doc.pieces if p.target == "group" and p.day == 2 and p.time and p.kind != "lure.flash"]
+    assert all(abs(_min(p.time) - _min("20:00")) >= 30 for p in others), [(p.id, p.time) for p in others]
+
+
+def test_a_welcome_says_the_flash_time_so_it_holds_after_it_has_passed():
+    """A welcome goes out whenever someone joins, also at 21:00 on the flash day."""
+    c = campaign(lure=FLASH, group={**BASE["group"], "type": "flash"})
+    doc = build_pack(c, default_catalogue(), checker=None)
+    welcomes = [p for p in doc.pieces if p.kind == "welcome.group"]
+    assert welcomes
+    for p in welcomes:
+        if "开抢" in p.text:
+            assert "开抢前进群的" in p.text, p.text
+
+
+def test_no_flash_post_without_a_flash():
+    doc = build_pack(campaign(), default_catalogue(), checker=None)
+    assert not [p for p in doc.pieces if p.kind == "lure.flash"]
+
+
+def test_the_last_day_looks_back_even_when_other_fillers_are_left():
+    c = campaign(group={**SHORT, "duration_days": 4, "services": [{"what": "当天书单", "when": "每天中午12点"}]},
+                 audience={"who": "爸妈", "needs": ["孩子一看平板就停不下来", "讲绘本就是照着念", "孩子不爱开口"]},
+                 topics=[{"theme": "孩子睡前一般听几本", "options": ["1本", "2到3本"]}])
+    plan_ = topic_plan(c)
+    assert [t["day"] for t in plan_] == [1, 2, 3, 4] and "收获" in plan_[-1]["theme"], plan_

@@ -117,6 +117,8 @@ def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[T
             t for t in ordered if t.variant != form and t.variant in fits]
     if slot.extra.get("no_poll"):
         ordered = [t for t in ordered if t.variant != "question"]
+    if slot.extra.get("poll_only"):  # the question first; the others only if it cannot pass
+        ordered = [t for t in ordered if t.variant == "question"] + [t for t in ordered if t.variant != "question"]
     k = nth % len(ordered)
     return ordered[k:] + ordered[:k]
 

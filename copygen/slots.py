@@ -239,6 +239,8 @@ def plan(c: Campaign) -> list[Slot]:
             continue
         # with something to give, the 60-day note gives it; without, it asks why (the survey)
         ctx["no_poll"] = kind == "recall.deep" and bool(ctx["segment"]["offer"])
+        # …and without one it is the survey, never a hello with nothing to say (the same in every brand)
+        ctx["poll_only"] = kind == "recall.deep" and not ctx["segment"]["offer"]
         add(Slot(kind, kind, "private", segment=seg, trigger="after_end",
                  offset_days=past_holidays(c, 30 if seg == "lapsed_30" else 60), time=times[kind], extra=ctx))
     return s

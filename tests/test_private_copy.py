@@ -270,3 +270,14 @@ def test_a_recall_offer_on_the_next_visit_is_kept_with_one_reply():
     c = _campaign("aircon-service", segments__lapsed_30__offer="补牙一颗减50元")
     texts = [t for _, v, t in _every_variant(c, "recall.light") if v != "question"]
     assert texts and all(re.search(r"补牙一颗减50元，想用的话回我个1，我给你记上", t) for t in texts), texts
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_with_nothing_to_give_the_60_day_note_is_the_survey(name):
+    """A hello with nothing in it (「两个多月没联系了…最近还好吗？」) reads the same in every brand's pack:
+    without a gift the 60-day note asks why they stopped coming."""
+    c = _campaign(name, segments__lapsed_60__offer="")
+    for seed in (0, 1, 2):
+        (deep,) = [p for p in build_pack(c, default_catalogue(), checker=None, seed=seed).pieces
+                   if p.kind == "recall.deep"]
+        assert re.search(r"^A .+\nB .+\nC .+\nD ", deep.text, re.M), (seed, deep.text)

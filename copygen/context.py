@@ -332,8 +332,12 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
         limit = f"每人限领{n}{lure.unit}" if lure.unit in _COUNT_UNITS else f"每人限领{n}份"
     elif lure.item.endswith("卡"):
         limit = f"每人限领{n}张"
+    elif lure.kind == "digital":
+        limit = f"每人限领{n}份"
     else:
         limit = f"每人限{n}次"
+    if re.search(r"一家|每户|每家|一户", cl.eligible):  # 一家一份 is the limit: never 每人 next to it
+        limit = ""
     stock_unit = lure.unit if lure.kind in ("coupon", "goods") and lure.unit in _COUNT_UNITS else "份"
     stock = (f"一共{cl.stock}个名额，约满为止" if lure.kind in ("service", "course") else
              f"一共{cl.stock}{stock_unit}，领完为止") if cl.stock else ""
@@ -343,7 +347,7 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     how = {  # one clause: how it reaches the winner
         "ship": delivery,
         "pickup": f"到{where}{'领' if where.endswith('自提点') else '自提'}" + (f"（{cl.hours}）" if cl.hours else ""),
-        "in_store": delivery if lure.kind == "coupon" and re.search(r"到店[^，,。]*(?:报|出示|用)", delivery) else
+        "in_store": _at_place(delivery, where) if _redeems(delivery) else
                     f"到{where}结账时出示券码就能抵" if lure.kind == "coupon" else
                     _shown_at(_first_person(delivery, c.voice.persona), where) if _sends_coupon(delivery)
                     else f"到{where}报手机号就能用",
@@ -359,6 +363,16 @@ def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _redeems(delivery: str) -> bool:
+    """The operator already says how it is used at the shop (到店报车牌就能用 / 到店点单时给服务员看)."""
+    return bool(re.search(r"到店[^，,。]*(?:报|出示|用|给[^，,。]{0,4}看)", delivery))
+
+
+def _at_place(delivery: str, where: str) -> str:
+    """Their own redemption words, with the shop named once: 到店报车牌 → 到南湖路…亮哥汽车美容报车牌."""
+    return delivery.replace("到店", f"到{where}", 1) if where and where not in delivery else delivery
+
+
 _REDEEMS = re.compile(r"给[^，,。]{0,4}看|出示|报[^，,。]{1,6}(?:就能|即可)?用")
 
 
@@ -366,7 +380,7 @@ def _shown_at(delivery: str, where: str) -> str:
     """The code is sent, then shown: one clause for the showing.  A delivery that already says
     how it is shown (到店点单时给服务员看) names the place there, never a second 到…出示就能用."""
     if _REDEEMS.search(delivery):
-        return delivery.replace("到店", f"到{where}", 1) if where and where not in delivery else delivery
+        return _at_place(delivery, where)
     return f"{delivery}，到{where}出示就能用"
 
 
@@ -415,13 +429,15 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
         return first + [f"{when}到{place}报{ident}就能领{at}{keep}"]
     if method == "in_store":
         if lure.kind == "coupon":
-            if re.search(r"到店[^，,。]*(?:报|出示|用)", delivery):  # 到店报车牌就能用: their own way to redeem
-                return [delivery, f"地址：{where}{at}", validity]
+            if _redeems(delivery):  # 到店报车牌就能用: their own way to redeem, with the shop named
+                return [_at_place(delivery, where) + at, validity] if "到店" in delivery else \
+                    [delivery, f"地址：{where}{at}", validity]
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
         if _sends_coupon(delivery):  # the voucher (or code) is the operator's next move, then the visit
             shown = "核销码" if "码" in delivery and "券" not in delivery else "券"
             if re.search(r"给[^，,。]{0,4}看|出示|报", delivery):  # 到店点单时给服务员看: already said
-                return [delivery, f"地址：{where}{at}", validity]
+                return [_at_place(delivery, where) + at, validity] if "到店" in delivery else \
+                    [delivery, f"地址：{where}{at}", validity]
             return [delivery, f"到{where}出示{shown}就能用{at}", validity]
         return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
     if method == "booking":
@@ -451,7 +467,10 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二�
 
 
 def at_done(text: str) -> str:
-    """The delivery line said at the moment it applies: 群满后第二天起到店领 → 明天起到店领, 完成当晚 → 今晚."""
+    """The delivery line said at the moment it applies: 群满后第二天起到店领 → 明天起到店领, 完成当晚 → 今晚.
+    A line that depends on the hour (下午4点前完成的当天送，之后的第二天送) is a rule, said as it is."""
+    if re.search(r"\d{1,2}点(?:半)?(?:以)?前", text):
+        return text
     for pattern, said in _AT_DONE:
         hit = pattern.match(text)
         if hit:  # 邀满2位后我当天打电话 → 我今天打电话: the subject stays
@@ -477,6 +496,14 @@ def in_private(step: str) -> str:
     for pattern, said in _IN_PRIVATE:
         step = pattern.sub(said, step)
     return step
+
+
+def not_mine(text: str, name: str, brand: str = "") -> str:
+    """The operator's words in someone else's mouth: 有事直接过来找我 → 找王姐; with ``brand`` (a
+    member's post) also 今年没在我们这洗过牙的 → 没在美乐口腔洗过牙的."""
+    if brand:
+        text = re.sub(r"我们(?:这里|这儿|这|店里|店|家)?", brand, text)
+    return re.sub(r"我(?!们)", name, text) if name else text
 
 
 def _first_person(text: str, persona: str, brand: str = "") -> str:
@@ -552,7 +579,8 @@ def _mechanic(c: Campaign, thing: dict[str, str], days: list[dict[str, Any]]) ->
         cond = clean(m.condition)
         return {**base, "condition": cond, "task": cond, "clause": f"{cond}就送",
                 "gets": f"{cond}就送{thing['phrase']}",
-                "when_done": _act(cond), "short": cond}
+                # 已经连续打卡3天的朋友: the core act only, the how (每天发一张…) stays in the notice
+                "when_done": re.split(r"[，,；;（(]", _act(cond), maxsplit=1)[0], "short": cond}
     day = days[m.day - 1]
     at = f"{day['short']}{hhmm_phrase(m.time)}"
     return {**base, "quota": m.quota, "reply": m.reply, "flash_day": m.day, "flash_time": m.time,
@@ -1105,8 +1133,10 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
         offer = ""  # a 春节 gift two months after 春节: the no-offer path (a survey, or no hello at all)
     if c.group.type != "fan" and segment.startswith("lapsed"):  # the group is gone: nobody can 回群
         offer = re.sub(r"^回群", "回来", offer)
-    if segment in ("lurker", "dealhunter"):  # said in the group, to several people at once
+    if segment == "lurker":  # said in the group, to several people at once
         offer = re.sub(r"你(?!们)", "你们", offer)
+        # 回复「在」领…: thirty replies in the group are a flood the rules forbid, so they reply to me
+        offer = re.sub(r"^(?:私聊我)?回(?:复)?", "私聊我回复", offer)
     # the gift alone (回来送一盒草莓 → 送一盒草莓), so a recall can say "你回来的话，送一盒草莓"
     gift = re.sub(r"^(?:老朋友)?回(?:来|群)(?:看看)?", "", offer) if segment.startswith("lapsed") else offer
     # replying 1 claims a gift (送一盒草莓); an offer that asks for something first (下单送一把小葱,
@@ -1179,7 +1209,9 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
         facts.append("，".join(bits) + "。")
-    facts += [f"{p}。" for p in lure["proof"]]
+    # a proof said on its own needs a subject: 按近10年真题出现次数排的序 → 《…》按近10年…
+    facts += [f"{lure['name']}{p}。" if p.startswith(("按", "都", "全", "由", "从")) else f"{p}。"
+              for p in lure["proof"]]
     return facts
 
 
@@ -1219,6 +1251,9 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     first_late = next((d["n"] for d in base["days"] if not d["reachable"]), None)
     if kind == "threshold" and not day["is_first"] and day["n"] == first_late and not day["is_deadline"]:
         fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
+    elif kind == "threshold" and first_late and day["n"] == first_late - 1 and not day["is_first"] \
+            and "打卡" in m["condition"]:  # the last day one can still start
+        fact = "今天是最晚能开始打卡的一天，还没开始的今天就打第一次。" + fact
     who = lure["invite_who"]
     help_lines = {
         "invite": ["拉了几位不清楚的，私聊我查", "还差几位的，私聊我帮你看", "想知道自己拉了几位，私聊我就行",
@@ -1252,9 +1287,12 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     else:
         countdown = (f"{today}，福利今天截止。" if day["is_deadline"] else f"{today}，福利明天就截止了。"
                      if day["deadline_left"] == 1 else f"{today}，离截止还有{day['deadline_left']}天。")
-    ask = {"invite": "拉好友的进度怎么样了？", "group_goal": "群里人数凑得怎么样了？",
-           "threshold": "今天打卡了吗？" if "打卡" in m["condition"] else "福利领到了吗？",
-           "flash": "开抢的闹钟定了吗？"}[kind]
+    ask = _rotate({"invite": ["拉好友的进度怎么样了？", "好友都拉上了吗？"],
+                   "group_goal": ["群里人数凑得怎么样了？", "身边的人都拉进来了吗？"],
+                   "threshold": ["今天打卡了吗？", "今天的卡打了没？"] if "打卡" in m["condition"]
+                   else ["进度怎么样了？", "条件都满足了吗？"],  # never 领到了吗: nothing is claimed yet
+                   "flash": ["开抢的闹钟定了吗？", "开抢时间都记住了吗？"]}[kind],
+                  1 if day["is_deadline"] else k)  # the last day never asks like the first
     greet = choose(seed, f"greet|{day['n']}", [f"{v['address']}{_part_of_day(time)}～", f"跟{v['address']}说一声：",
                                                f"{v['address']}，"])
     if not day["is_first"] and not day["is_deadline"]:  # name the thing, briefly and differently each day
@@ -1267,15 +1305,21 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                            f"{m['per']}{lure['each']}，就等群满"],
             "threshold": [f"{m['when_done']}送{lure['phrase']}", f"{lure['phrase']}还在送",
                           f"坚持下来就有{lure['phrase']}" if "打卡" in m["condition"] else f"{m['when_done']}就有{lure['phrase']}",
-                          f"{lure['phrase']}还等着大家", f"{lure['phrase']}还有"],
+                          f"{lure['phrase']}还等着大家",
+                          f"{lure['phrase']}还有，领完为止" if lure["claim"]["stock"] else  # never 还有 of a PDF
+                          f"坚持到最后的都有{lure['phrase']}"],
             "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份",
                       f"到点回复「{m['reply']}」就行", f"{lure['phrase']}只有{m['quota']}份", "开抢时间别错过"],
         }[kind]
         fact = f"{_rotate(short, k)}。" + fact
     if kind == "group_goal":
-        fact = f"群里现在{base['ph']['members']}人，" + fact
+        members = base["ph"]["members"]
+        count = f"截至现在{members}人" if day["is_deadline"] else \
+            _rotate([f"群里现在{members}人", f"现在已经{members}人了", f"人数到{members}了", f"目前{members}人"], k)
+        fact = f"{count}，" + fact
     scene_pool = "goal" if kind == "group_goal" else \
-        "checkin" if kind == "threshold" and "打卡" in m["condition"] else lure["claim"]["method"]
+        "checkin" if kind == "threshold" and "打卡" in m["condition"] else \
+        "booking" if lure["type"] in ("service", "course") else lure["claim"]["method"]  # 约洗剪吹, not 洗剪吹领到以后
     where = _first_person(lure["claim"]["where"], v["persona"], base["brand"]["name"])  # 团长家门口 → 我家门口
     scene = say.fill(f"scene_{scene_pool}", item=lure["name"], where=where) if say is not None else \
         phrase_pools()[f"scene_{scene_pool}"][0].format(item=lure["name"], where=where)
@@ -1418,7 +1462,7 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     if where:
         offer += f"，{where}"
     # a proof that says the notice holds something (群公告里放了手册前5页) points at it
-    kept = [p.replace("群公告里", "这条公告下面") for p in lure["proof"] if "群公告" in p]
+    kept = [p.replace("群公告里", "这条公告里") for p in lure["proof"] if "群公告" in p]
     if kept:
         offer += f"；另外，{kept[0]}"
     if g["dissolves"]:

@@ -91,6 +91,13 @@ def pack_schema() -> dict:
     return PackDoc.model_json_schema()
 
 
+def brand_seed(seed: int, brand: str) -> int:
+    """The seed a pack is built with: the user's seed mixed with the brand, so two unrelated
+    brands never start from the same variant and phrasing order (no stock copy across brands),
+    while the same campaign and seed still give a byte-identical pack."""
+    return int(hashlib.sha256(f"{seed}|{brand}".encode()).hexdigest()[:8], 16)
+
+
 def _order(templates: list[Template], seed: int, slot: Slot, nth: int) -> list[Template]:
     """The order in which a slot tries the variants of its kind.
 
@@ -127,6 +134,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
     """Every slot filled and judged; with a checker, the whole pack is then judged by the
     pack rules too (``pack_checker``, default: the built-in ones), into ``summary.pack_check``."""
     base = build_context(c)
+    user_seed, seed = seed, brand_seed(seed, c.brand.name)
     pieces: list[Piece] = []
     unresolved: list[str] = []
     fallbacks: list[dict[str, Any]] = []
@@ -178,7 +186,7 @@ def build_pack(c: Campaign, catalogue: Catalogue, checker: Checker | None = None
             ))
     judged = [p for p in pieces if p.check is not None]
     doc = PackDoc(
-        copygen=__version__, seed=seed, variants=variants,
+        copygen=__version__, seed=user_seed, variants=variants,
         campaign=_campaign_summary(c, base),
         summary={
             "pieces": len(pieces), "judged": len(judged), "passed": sum(p.check.passed for p in judged),

@@ -14,13 +14,14 @@ from typing import Any, get_args
 
 from .campaign import Campaign, PackKind
 from .context import (Say, channel_context, choose, deadline_day, events, hhmm_phrase, past_holidays, piece_context,
-                      segment_context, topic_plan)
+                      not_mine, segment_context, topic_plan)
 
 # Every kind of copy a pack can hold, in reading order: one list, the campaign's (pack.skip is checked
 # against it, and so is every rule pack's applies_to).
 KINDS = get_args(PackKind)
 
 # Which part of the campaign a segment-targeted kind speaks to.
+PRIVATE_WAKEUPS = ("wakeup.active", "wakeup.dealhunter")  # per person: the bot sends each one
 SEGMENT_OF = {
     "wakeup.active": "active", "wakeup.lurker": "lurker", "wakeup.dealhunter": "dealhunter",
     "recall.light": "lapsed_30", "recall.deep": "lapsed_60",
@@ -221,9 +222,9 @@ def plan(c: Campaign) -> list[Slot]:
         ctx = {"segment": segment_context(c, seg)}
         if not lives_long or not ctx["segment"]["offer"]:  # no wake-up for a segment the campaign left empty
             continue
-        # thanking the active few, with something kept for them, is said to each of them in private
-        # (a broadcast would offer it to everybody); quiet members and bargain hunters are called in the group
-        target = "private" if kind == "wakeup.active" else "group"
+        # thanking the active few, or a deal kept for bargain hunters, is said to each of them in private
+        # (a broadcast would offer it to everybody); quiet members are called in the group
+        target = "private" if kind in PRIVATE_WAKEUPS else "group"
         if n >= WAKEUP_MIN_DAYS:
             day = min(n, WAKEUP_MIN_DAYS // 2 + 1 + i * 2)
             when = at(kind, day)  # a private note too keeps clear of the group's live events
@@ -257,6 +258,12 @@ def slot_context(base: dict[str, Any], c: Campaign, slot: Slot, seed: int = 0,
     ctx["say"] = Say(seed, slot.id, fields, registry)
     proof = base["lure"]["proof"]
     ctx["proof_one"] = choose(seed, f"{slot.id}|proof", proof) if proof else ""
+    if slot.sender != "operator":  # a poster or a member's post: the operator's 我 is said by name
+        name, brand = base["voice"]["name"], base["brand"]["name"] if slot.sender == "seed_user" else ""
+        ctx["proof_one"] = not_mine(ctx["proof_one"], name, brand)
+        claim = base["lure"]["claim"]
+        ctx["lure"] = {**base["lure"], "claim": {**claim, "who_can": not_mine(claim["who_can"], name, brand),
+                                                  "how": not_mine(claim["how"], name, brand)}}
     ctx.update(piece_context(slot.kind, base, slot.extra, ctx.get("day"), slot.time, slot.target, seed, slot.id,
                              ctx["say"]))
     ctx["say"].settle()

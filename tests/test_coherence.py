@@ -141,13 +141,14 @@ def test_no_piece_repeats_and_no_leftover_audience_label(packs, name):
 
 
 def test_a_different_seed_changes_the_phrasing():
+    """At most 20% of pieces identical between two seeds, on average over consecutive seed pairs
+    (one pair alone is luck: a kind with two variants matches half the time)."""
     cat = default_catalogue()
     for ex in EXAMPLES:
         c = load_campaign(ex)
-        a = {p.id: p.text for p in build_pack(c, cat, checker=None, seed=1).pieces}
-        b = {p.id: p.text for p in build_pack(c, cat, checker=None, seed=2).pieces}
-        same = sum(a[k] == b.get(k) for k in a)
-        assert same <= 0.2 * len(a), (ex.stem, same, len(a))
+        packs = [{p.id: p.text for p in build_pack(c, cat, checker=None, seed=s).pieces} for s in range(6)]
+        shares = [sum(a[k] == b.get(k) for k in a) / len(a) for a, b in zip(packs, packs[1:])]
+        assert sum(shares) / len(shares) <= 0.2, (ex.stem, shares)
 
 
 def test_pack_md_lists_days_in_number_order():

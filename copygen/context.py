@@ -1155,7 +1155,7 @@ def segment_context(c: Campaign, segment: str) -> dict[str, Any]:
         cta = f"专门给你留的：{thing}，想要的话回我个1就行。" if gives and thing != gift else \
             f"{gift}，想要的话回我个1就行。" if gives else f"{offer}，有需要随时找我。" if offer else ""
     return {"id": segment, "offer": offer, "gift": gift, "cta": cta, "kept": thing if gives and thing != gift else "",
-            "route": route if offer else ""}
+            "route": route if offer else "", "gives": gives and bool(offer)}
 
 
 # ------------------------------------------------------------------ per piece --
@@ -1665,5 +1665,6 @@ def piece_context(kind: str, base: dict[str, Any], extra: dict[str, Any], day: d
     elif kind.startswith("wakeup."):
         out["wake"] = _wake(base, seed, slot_id, extra.get("segment", {}))
     elif kind.startswith("recall."):
-        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("offer")), seed)
+        # 「这份是专门给老朋友留的」 points at a gift, not at an offer on the next order
+        out["recall"] = _recall(base, bool(extra.get("segment", {}).get("gives")), seed)
     return out

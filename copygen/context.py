@@ -399,6 +399,8 @@ def who_can(eligible: str) -> str:
     head, rest = (eligible[:cut.start()], eligible[cut.start():]) if cut else (eligible, "")
     if not eligible or "领" in head:
         return eligible
+    if re.match(r"^(?:每|限|仅|一个|一[家户人])", head):  # 一个收货地址一盒 is a limit, not who may claim
+        return eligible
     return f"{head}可以领{rest}"
 
 

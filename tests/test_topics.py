@@ -273,3 +273,12 @@ def test_the_last_day_looks_back_even_when_other_fillers_are_left():
                  topics=[{"theme": "孩子睡前一般听几本", "options": ["1本", "2到3本"]}])
     plan_ = topic_plan(c)
     assert [t["day"] for t in plan_] == [1, 2, 3, 4] and "收获" in plan_[-1]["theme"], plan_
+
+
+@pytest.mark.parametrize("eligible, said", [("一个收货地址一盒", "一个收货地址一盒"), ("每户限一份", "每户限一份"),
+                                            ("格林小城的业主和租户，每户一次", "格林小城的业主和租户可以领，每户一次")])
+def test_a_limit_is_not_read_as_who_may_claim(eligible, said):
+    """「（一个收货地址一盒可以领）」 in a flash welcome: a per-address limit is not a group of people."""
+    from copygen.context import who_can
+
+    assert who_can(eligible) == said

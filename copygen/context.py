@@ -72,12 +72,16 @@ def _label(what: str, when: str) -> str:
     return name
 
 
-_ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", "团购", "选品", "讲解", "打卡", "游戏", "预约", "分享", "播报", "提醒")
+_ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", "团购", "选品", "讲解", "打卡", "游戏", "预约", "分享",
+             "播报", "提醒", "咨询", "义诊", "体验", "活动")
 
 
 def _verb(what: str) -> str:
-    """发 before what is posted (当天空档时间, 一个快捷键); nothing before what happens (育儿答疑, 真题直播)."""
-    return "" if what.endswith(_ACTIVITY) or what.startswith("发") else "发"
+    """发 before what is posted (当天空档时间, 一个快捷键); nothing before what happens (育儿答疑, 真题直播,
+    南门广场现场咨询，免费帮磨菜刀: the first clause says what it is)."""
+    head = re.split(r"[，,；;]", what, maxsplit=1)[0]
+    happens = head.endswith(_ACTIVITY) or bool(re.search(r"现场|线下|到店|广场", head))
+    return "" if happens or what.startswith("发") else "发"
 
 
 def join_cn(items: list[str], last: str = "和") -> str:
@@ -755,7 +759,8 @@ def build_context(c: Campaign) -> dict[str, Any]:
         mech["offer"] = f"{mech['clause']}，最晚{mech['latest_start']}开始，{deadline['full']}截止"
         mech["due"] = f"最晚{mech['latest_start']}开始，{deadline['full']}截止"
     area = clean(c.brand.area)
-    local = claim["method"] in ("booking", "pickup", "in_store") and area and \
+    home_run = bool(re.search(r"当天[^，,。]*送到家|送上门|同城", c.lure.delivery))  # the shop's own van, not a courier
+    local = (claim["method"] in ("booking", "pickup", "in_store") or home_run) and area and \
         bool(re.search(r"邻居|街坊|小区|业主|住在|社区|楼|附近", c.audience.identity + c.audience.who))
     return {
         "brand": {"name": c.brand.name, "sells": clean(c.brand.sells), "industry": c.brand.industry,
@@ -788,7 +793,9 @@ def build_context(c: Campaign) -> dict[str, Any]:
             # the relation in the operator's own mouth: 阿青亲自剪 → 我亲自剪
             "relation_me": _first_person(clean(lure.relation), c.voice.name, c.brand.name),
             "relation_line": _relation_line(clean(lure.relation), thing["name"]),
-            "nearby": "住附近的朋友" if local else "朋友",
+            # a friend of a member does not know where 附近 is: the area, when it is short enough to say
+            "nearby": (f"住{area}附近的朋友" if len(area) <= 6 else "住附近的朋友")
+            if local else "朋友",
             "invite_who": "邻居" if local else "朋友",
             # a flash sale's reply word is for the group at the set time: the invite asks for nothing else
             "private_close_pool": "private_close_flash" if lure.mechanic.kind == "flash" else "private_close",

@@ -213,10 +213,12 @@ def test_5xx_and_vendor_rate_limit_codes_are_retried(fruit, tmp_path):
 
 
 def test_rate_limit_is_paced_by_the_sender(fruit, tmp_path):
-    """With the sender's own limit at the vendor's window, the vendor never has to refuse."""
+    """With the sender's own limit at the vendor's window, the vendor never has to refuse.
+    (The margin absorbs transit jitter on a loaded machine: the vendor counts arrivals, the
+    sender counts departures.)"""
     pack = copy_pack(fruit, tmp_path / "pack")
     with Emulator(rate=(3, 1.0)) as emu:
-        p = sender(pack, "feishu", emu, "--rate", "3/1.05")
+        p = sender(pack, "feishu", emu, "--rate", "3/1.4")
         rc, _, err = finish(p)
     assert rc == 0, err
     assert not any(o.startswith("ratelimit") for _, _, o in emu.log)

@@ -401,6 +401,8 @@ def who_can(eligible: str) -> str:
         return eligible
     if re.match(r"^(?:每|限|仅|一个|一[家户人])", head):  # 一个收货地址一盒 is a limit, not who may claim
         return eligible
+    if _USE_CONDITION.search(head):  # 2人及以上来店里堂食的朋友: a rule at the table, not on who claims
+        return re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", head) + f"才能用{rest}"
     return f"{head}可以领{rest}"
 
 

@@ -80,7 +80,7 @@ def _verb(what: str) -> str:
     """发 before what is posted (当天空档时间, 一个快捷键); nothing before what happens (育儿答疑, 真题直播,
     南门广场现场咨询，免费帮磨菜刀: the first clause says what it is)."""
     head = re.split(r"[，,；;]", what, maxsplit=1)[0]
-    happens = head.endswith(_ACTIVITY) or bool(re.search(r"现场|线下|到店|广场", head))
+    happens = head.endswith(_ACTIVITY) or bool(re.search(r"现场|线下|广场", head))
     return "" if happens or what.startswith("发") else "发"
 
 
@@ -603,13 +603,15 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
     due = f"，{deadline['full']}截止"
     if kind == "invite":
         return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
-                "mine": f"我拉了{m['friends']}个朋友进群，领到了{phrase}",
+                # on day 1 nobody has it yet: the seed member is on the way, which is also the ask
+                "mine": (f"我已经拉了{m['friends'] - 1}个朋友进群，再拉1个就能领{phrase}" if m["friends"] > 1
+                         else f"我拉1个朋友进群就能领{phrase}"),
                 "you": f"你拉{m['friends']}位好友进群就能领",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "group_goal":
         return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
                 "mine": f"我已经进群了，群满{m['members']}人{_per(c)}{thing['each']}",
-                "you": "进群就有份",
+                "you": "人一满每人都有",  # never 进群就有份: nothing is given if the group does not fill
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
         cond = m["condition"]
@@ -749,7 +751,9 @@ def build_context(c: Campaign) -> dict[str, Any]:
     services = [{"what": _label(s.what, s.when), "when": clean(s.when), "text": f"{clean(s.when)}{_label(s.what, s.when)}",
                  "said": f"{clean(s.when)}{_verb(_label(s.what, s.when))}{_label(s.what, s.when)}",
                  # 5月19日中午12点 is a one-off even if the operator did not say so
-                 "recurring": s.recurring and not _DATE.search(s.when), "day": s.day, "time": s.time}
+                 "recurring": s.recurring and not _DATE.search(s.when), "day": s.day, "time": s.time,
+                 # as an option to choose (多一些高频词知识点): no 一个 / 第二天还能约的 in front
+                 "thing": re.sub(r"^(?:一[个条份篇张]|当天|第二天|每天)", "", _label(s.what, s.when))}
                 for s in g.services]
     regular = [s for s in services if s["recurring"]] or services
     proof = [clean(p) for p in lure.proof]
@@ -1442,11 +1446,13 @@ def _private(base: dict[str, Any], seed: int = 0) -> dict[str, Any]:
     # 我们在南湖路加油站旁边 after 在南湖这边洗车干了6年: the place is said once
     short, area = base["voice"]["intro_short"], b["area"]
     area = "" if any(area[i:i + 2] in short for i in range(len(area) - 1)) else area
+    sells = b["sells"]  # 主要做现做奶茶和果茶 after 店里每杯都是我们现做的: said once
+    sells = "" if any(sells[i:i + 2] in short for i in range(len(sells) - 1)) else sells
     first = "menu_dine" if b["dines"] else f"menu_{t}"
     what = {"service": "服务", "fitness": "课程", "course": "课程"}.get(t, goods)
     book = t in ("service", "fitness") or lure["type"] in ("course", "service")
     return {
-        "offer": offer, "later": Opt(f"{later}。" if rest else ""), "area": Opt(area),
+        "offer": offer, "later": Opt(f"{later}。" if rest else ""), "area": Opt(area), "sells": Opt(sells),
         "ask": brand_says(base, seed, "menu_ask"),
         "asks": [brand_says(base, seed, first, what=goods), brand_says(base, seed, "menu_news"),
                  brand_says(base, seed, "menu_browse")],
@@ -1459,26 +1465,38 @@ def _rules(base: dict[str, Any]) -> dict[str, str]:
     g, lure, b = base["group"], base["lure"], base["brand"]
     who = base["audience"]["identity"]
     purpose = f"这是{b['name']}开的{_GROUP_LIFE[g['type']]}" + (f"，群里都是{who}。" if who else "。")
-    lead = "这几天还在送" if g["dissolves"] else "现在还在送"
-    offer = f"{lead}{lure['headline']}：{lure['mechanic']['offer']}"
+    # one fact per sentence: what and how, who may claim, where and until when (never one run-on)
+    lead = "这几天在送" if g["dissolves"] else "现在在送"
+    said = [f"{lure['headline']}：{lure['mechanic']['offer']}"]
     cl = lure["claim"]
     if cl["eligible"]:
-        offer += f"，{cl['who_can']}"
+        said.append(cl["who_can"])
     # the notice is where people look up how to claim: where and when, in the operator's terms
     where = cl["next"][0] if cl["method"] == "pickup" else cl["how"] if cl["method"] in ("in_store", "booking") else ""
     if where and cl["validity"] and cl["method"] != "pickup":
         where += f"，{cl['validity']}"
     if where:
-        offer += f"，{where}"
-    # a proof that says the notice holds something (群公告里放了手册前5页) points at it
-    kept = [p.replace("群公告里", "这条公告里") for p in lure["proof"] if "群公告" in p]
+        said.append(where)
+    # a proof that says the notice holds something (群公告里能先看前3页) points at what the operator attaches
+    kept = [_attached(p) for p in lure["proof"] if p.startswith("群公告里")]
     if kept:
-        offer += f"；另外，{kept[0]}"
+        said.append(f"另外，{kept[0]}")
+    offer = lead + "。".join(said)
     if g["dissolves"]:
         life = f"群开到{g['end']}，之后解散；{base['closing']['next_line']}。"
     else:
         life = "这个群长期保留，不解散。"
     return {"purpose": purpose, "offer": offer, "life": life}
+
+
+def _attached(proof: str) -> str:
+    """群公告里能先看前3页 in the notice itself: 前3页附在这条公告后面，可以先看 (a notice is text;
+    the operator attaches the pages)."""
+    rest = re.sub(r"^群公告里(?:先)?(?:放了|附了|有)?", "", proof)
+    look = re.match(r"^(?:能|可以)先看", rest)
+    rest = rest[look.end():] if look else rest
+    head, _, tail = rest.replace(",", "，").partition("，")
+    return f"{head}附在这条公告后面" + ("，可以先看" if look else "") + (f"，{tail}" if tail else "")
 
 
 def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str | None = None) -> dict[str, str]:
@@ -1630,7 +1648,7 @@ def _survey(base: dict[str, Any], seed: int) -> dict[str, Any]:
     """Why someone stopped coming, asked in the brand's own terms (来店里吃 / 来练 / 再约 / 下单)."""
     b = base["brand"]
     t, eat = b["trade"], b["eat"]
-    options = [brand_says(base, seed, f"survey_need_{t}", eat=eat), brand_says(base, seed, "survey_noise"),
+    options = [brand_says(base, seed, f"survey_need_{t}", eat=eat, visit=b["visit"]), brand_says(base, seed, "survey_noise"),
                brand_says(base, seed, f"survey_cost_{t}", eat=eat), "别的原因"]
     return {"ask": brand_says(base, seed, f"survey_ask_{t}", eat=eat, visit=b["visit"]),
             "options": [f"{chr(65 + i)} {o}" for i, o in enumerate(options)],

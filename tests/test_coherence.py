@@ -259,3 +259,30 @@ def test_an_offer_kept_for_active_members_goes_to_them_in_private(packs, name):
     for p in doc.pieces:
         if p.kind == "wakeup.active":
             assert p.target == "private" and "%NICKNAME%" in p.text, (p.id, p.text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_the_notice_says_one_fact_per_sentence_and_points_at_attached_pages(packs, name):
+    """A notice's offer is several short sentences, and 群公告里能先看前3页 inside the notice itself
+    says the pages are attached (a notice is text), never 这条公告里能先看."""
+    c, _ = packs[name]
+    for slot, variant, text in _every_variant(c, "rules"):
+        offer = next((line for line in text.splitlines() if "在送" in line), "")
+        longest = max((len(x) for x in re.split(r"[。；]", offer)), default=0)
+        assert longest <= 90, (variant, offer)
+        assert "这条公告里能" not in text and "公告下面" not in text, (variant, text)
+        if any(p.startswith("群公告里") for p in c.lure.proof):
+            assert "附在这条公告后面" in text, (variant, text)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_member_posts_and_private_hellos_do_not_say_things_twice_or_too_early(packs, name):
+    c, _ = packs[name]
+    for slot, variant, text in _every_variant(c, "lure.moments"):
+        assert "领到了" not in text.splitlines()[0] or c.lure.mechanic.kind != "invite", (variant, text)
+        assert c.brand.name in text, (variant, text)  # a friend of the member knows which shop
+    for slot, variant, text in _every_variant(c, "welcome.private"):
+        assert len(re.findall(r"随时(?:找|问)我|直接问我|有事.{0,4}找我", text)) <= 1, (variant, text)
+    for kind in ("wakeup.active", "wakeup.lurker"):
+        for slot, variant, text in _every_variant(c, kind):
+            assert not re.search(r"^[A-H] (?:多一些)?(?:一[个条份]|第二天)", text, re.M), (variant, text)

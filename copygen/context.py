@@ -73,15 +73,16 @@ def _label(what: str, when: str) -> str:
 
 
 _ACTIVITY = ("答疑", "直播", "点评", "共读", "接龙", "课", "带练", "团购", "选品", "讲解", "打卡", "游戏", "预约", "分享",
-             "播报", "提醒", "咨询", "义诊", "体验", "活动")
+             "播报", "提醒", "咨询", "义诊", "体验", "活动", "跟练")
 
 
 def _verb(what: str) -> str:
     """发 before what is posted (当天空档时间, 一个快捷键); nothing before what happens (育儿答疑, 真题直播,
     南门广场现场咨询，免费帮磨菜刀: the first clause says what it is)."""
     head = re.split(r"[，,；;]", what, maxsplit=1)[0]
-    happens = head.endswith(_ACTIVITY) or bool(re.search(r"现场|线下|广场", head))
-    return "" if happens or what.startswith("发") else "发"
+    happens = any(w in head for w in _ACTIVITY) or bool(re.search(r"现场|线下|广场", head))
+    posted = what.startswith("发") and not what.startswith(("发型", "发质"))  # 发型小建议 is still posted
+    return "" if happens or posted else "发"
 
 
 def join_cn(items: list[str], last: str = "和") -> str:
@@ -322,12 +323,17 @@ def _thing(c: Campaign) -> dict[str, str]:
 def _claim(c: Campaign, thing: dict[str, str]) -> dict[str, Any]:
     lure, cl = c.lure, c.lure.claim
     method = lure.claim_method
-    where = clean(cl.where) or (f"{c.brand.name}门店" if method in ("pickup", "in_store") else "")
+    # the place is the first clause; what the operator adds after it (同城配送下单也能抵) is a note on use
+    place, _, note = clean(cl.where).replace(",", "，").partition("，")
+    where = place or (f"{c.brand.name}门店" if method in ("pickup", "in_store") else "")
     validity = ""
     if cl.valid_until:
         validity = f"{short_date(cl.valid_until)}前有效"
     elif cl.valid_days:
         validity = f"领到后{cl.valid_days}天内有效"
+    floor = re.search(r"满(\d+)元", lure.relation + lure.item) if lure.kind == "coupon" else None
+    # a voucher's floor (满99元抵30) is a condition at the till: the winner hears it with the validity
+    validity = "，".join(x for x in (f"满{floor.group(1)}元可用" if floor else "", validity, note) if x)
     delivery = clean(lure.delivery)
     n = cl.limit_per_person
     if not n:
@@ -630,8 +636,9 @@ def _threshold_days(c: Campaign) -> int | None:
     m = c.lure.mechanic
     if m.kind != "threshold":
         return None
-    hit = re.search(r"(\d+)\s*天", m.condition)
-    return int(hit.group(1)) if hit else None
+    # 21天里打卡满18天: 18 days of check-ins are needed, not 21 (the last number of days said)
+    hits = re.findall(r"(\d+)\s*天", m.condition)
+    return int(hits[-1]) if hits else None
 
 
 # ------------------------------------------------------------------ timeline --
@@ -756,8 +763,10 @@ def build_context(c: Campaign) -> dict[str, Any]:
                  "thing": re.sub(r"^(?:一[个条份篇张]|当天|第二天|每天)", "", _label(s.what, s.when))}
                 for s in g.services]
     regular = [s for s in services if s["recurring"]] or services
-    proof = [clean(p) for p in lure.proof]
     dissolves = g.type in ("lead", "flash")
+    # 寄出后群里公布快递单号: parcels leave after a dissolving group is gone, so numbers go one by one
+    proof = [re.sub(r"(?:在)?群里(?:公布|发)", "一个个私发", clean(p)) if dissolves and re.search(r"单号|快递", p)
+             else clean(p) for p in lure.proof]
     need = _threshold_days(c)
     k = deadline_day(c)
     mech["latest_start"] = days[k - need]["short"] if need and k - need >= 0 and g.start_date else ""

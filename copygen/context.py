@@ -1262,7 +1262,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = f"{lure['name']}一共{m['quota']}份，按回复「{m['reply']}」的先后来。"
     elif day["is_deadline"]:  # "today" is said once, by the countdown or the deadline line; not day 1's words
         fact = {"invite": f"还差一两位的抓紧，拉满{m['friends']}位就有{lure['phrase']}。",
-                "group_goal": f"就看今天了：人一满，{m['per']}都能{'约' if lure['type'] in ('service', 'course') else '领'}{lure['each']}。",
+                "group_goal": f"就看今天了：满{m['members']}人，{m['per']}都能{'约' if lure['type'] in ('service', 'course') else '领'}{lure['each']}。",
                 "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
                 else f"还差一点的抓紧，{m['when_done']}就送{lure['phrase']}。"}[kind]
     elif events:
@@ -1272,7 +1272,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = facts[k - 1] if k - 1 < len(facts) else ""
     first_late = next((d["n"] for d in base["days"] if not d["reachable"]), None)
     if kind == "threshold" and not day["is_first"] and day["n"] == first_late and not day["is_deadline"]:
-        fact = f"今天才进群的，这次来不及了，打卡照常；已经开始的，坚持到底。" + fact
+        fact = f"今天才进群的，这次来不及了，打卡照常。" + fact  # the help line says 坚持, once
     elif kind == "threshold" and first_late and day["n"] == first_late - 1 and not day["is_first"] \
             and "打卡" in m["condition"]:  # the last day one can still start
         fact = "今天是最晚能开始打卡的一天，还没开始的今天就打第一次。" + fact
@@ -1333,7 +1333,11 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
             "flash": [f"前{m['quota']}位送{lure['phrase']}", f"{lure['phrase']}限量{m['quota']}份",
                       f"到点回复「{m['reply']}」就行", f"{lure['phrase']}只有{m['quota']}份", "开抢时间别错过"],
         }[kind]
-        fact = f"{_rotate(short, k)}。" + fact
+        said = _rotate(short, k)
+        if lure["name"] in said and fact.startswith(lure["name"]):  # 就有X。X按…排的序 → 就有X，按…排的序
+            fact = f"{said}，{fact[len(lure['name']):]}"
+        else:
+            fact = f"{said}。" + fact
     if kind == "group_goal":
         members = base["ph"]["members"]
         count = f"截至现在{members}人" if day["is_deadline"] else \
@@ -1401,13 +1405,15 @@ def _fulfil(base: dict[str, Any], slot_target: str) -> dict[str, Any]:
         congrats = f"群满{m['members']}人啦，说到做到：{m['per']}{lure['each']}！"
         chat = f"{v['address']}，群满{m['members']}人了，{m['per']}{lure['each']}，接下来这样领："
         close = f"有问题私聊{v['name']}。"
+        head = f"{m['per']}{lure['each']}{lure['value_note']}，接下来这样{'约' if lure['type'] in ('service', 'course') else '领'}："
     else:
         got = "抢到" if m["kind"] == "flash" else "领到"
         opening = f"{ph['nickname']}，恭喜你{got}了！"
         congrats = f"恭喜{ph['nickname']}，{lure['phrase']}是你的了！"
         chat = f"{ph['nickname']}，你的{lure['phrase']}我这边登记好了，接下来这样："
         close = "有问题直接回我。"
-    return {"opening": opening, "congrats": congrats, "chat": chat, "close": close,
+        head = f"{lure['phrase']}{lure['value_note']}，接下来这样："
+    return {"opening": opening, "congrats": congrats, "chat": chat, "close": close, "head": head,
             "steps": steps, "steps_text": "；".join(steps)}
 
 
@@ -1526,7 +1532,8 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str 
             reward = f"群最后没满{m['members']}人，{fallback}"
         else:
             # the group is gone tomorrow: the steps are said again, not "scroll up"
-            reward = f"群满{m['members']}人了，{m['per']}{lure['each']}：{cl['next_text']}"
+            # the group is full now: steps said as of today (群满后3天内寄出 → 3天内寄出), in their own sentence
+            reward = f"群满{m['members']}人了，{m['per']}{lure['each']}。{'；'.join(at_done(x) for x in cl['next'])}"
     else:
         done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
         if m["kind"] == "flash" and m["flash_day"] == day["n"]:  # the list is the proof people wait for

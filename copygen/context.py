@@ -481,8 +481,8 @@ _AT_DONE = ((re.compile(r"^[^，,]*?(?:满|完成|结束)[^，,]*?后?(?:第二�
 def at_done(text: str) -> str:
     """The delivery line said at the moment it applies: 群满后第二天起到店领 → 明天起到店领, 完成当晚 → 今晚.
     A line that depends on the hour (下午4点前完成的当天送，之后的第二天送) is a rule, said as it is."""
-    if re.search(r"\d{1,2}点(?:半)?(?:以)?前", text):
-        return text
+    if re.search(r"\d{1,2}点(?:半)?(?:以)?前", text):  # to the one who just finished: 今天 / 明天
+        return text.replace("当天", "今天").replace("第二天", "明天")
     for pattern, said in _AT_DONE:
         hit = pattern.match(text)
         if hit:  # 邀满2位后我当天打电话 → 我今天打电话: the subject stays
@@ -615,9 +615,10 @@ def _voiced(c: Campaign, m: dict[str, Any], thing: dict[str, str], deadline: dic
                 "you": f"你拉{m['friends']}位好友进群就能领",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "group_goal":
-        return {"due": f"{deadline['full']}前群满就算", "due_short": f"{deadline['short']}截止",
-                "mine": f"我已经进群了，群满{m['members']}人{_per(c)}{thing['each']}",
-                "you": "人一满每人都有",  # never 进群就有份: nothing is given if the group does not fill
+        return {"due": f"{deadline['full']}截止", "due_short": f"{deadline['short']}截止",
+                "mine": f"我已经进群了，群满{m['members']}人{_per(c)}送{thing['each']}",
+                # never 进群就有份: nothing is given if the group does not fill
+                "you": f"拉身边的朋友进群，凑满{m['members']}人{_per(c)}都有",
                 "offer": f"{m['clause']}{due}", "offer_full": f"{m['gets']}{due}"}
     if kind == "threshold":
         cond = m["condition"]
@@ -765,8 +766,10 @@ def build_context(c: Campaign) -> dict[str, Any]:
     regular = [s for s in services if s["recurring"]] or services
     dissolves = g.type in ("lead", "flash")
     # 寄出后群里公布快递单号: parcels leave after a dissolving group is gone, so numbers go one by one
-    proof = [re.sub(r"(?:在)?群里(?:公布|发)", "一个个私发", clean(p)) if dissolves and re.search(r"单号|快递", p)
+    proof = [re.sub(r"(?:在)?群里(?:公布|发)", "我一个个私发", clean(p)) if dissolves and re.search(r"单号|快递", p)
              else clean(p) for p in lure.proof]
+    # a proof said on its own needs a subject: 按近10年真题出现次数排的序 → 《…》按近10年…
+    proof = [f"{thing['name']}{p}" if p.startswith(("按", "都", "全", "由", "从")) else p for p in proof]
     need = _threshold_days(c)
     k = deadline_day(c)
     mech["latest_start"] = days[k - need]["short"] if need and k - need >= 0 and g.start_date else ""
@@ -1144,8 +1147,8 @@ def gift_route(c: Campaign, thing: str) -> str:
         return "我把链接发你" if re.search(r"录播|视频|链接", thing) else "我把电子版发你"
     if _BOOKED_GIFT.search(thing) or method == "booking":
         return "我跟你约个时间"
-    if method == "ship":
-        return "下次你下单，我随单寄给你"
+    if method == "ship":  # the shop's own van (当天下午送到家) brings it; a courier is 寄
+        return "下次你下单，我随单给你送过去" if re.search(r"送到家|送上门|同城", c.lure.delivery) else "下次你下单，我随单寄给你"
     return f"我给你登记，下次到{place}报名字就能领"
 
 
@@ -1231,9 +1234,7 @@ def nudge_facts(base: dict[str, Any]) -> list[str]:
     bits = [b for b in ("" if group_goal else cl["limit"], cl["validity"], cl["stock"]) if b]
     if bits:
         facts.append("，".join(bits) + "。")
-    # a proof said on its own needs a subject: 按近10年真题出现次数排的序 → 《…》按近10年…
-    facts += [f"{lure['name']}{p}。" if p.startswith(("按", "都", "全", "由", "从")) else f"{p}。"
-              for p in lure["proof"]]
+    facts += [f"{p}。" for p in lure["proof"]]
     return facts
 
 
@@ -1533,7 +1534,8 @@ def _closing(base: dict[str, Any], day: dict[str, Any], outcome: str, time: str 
         else:
             # the group is gone tomorrow: the steps are said again, not "scroll up"
             # the group is full now: steps said as of today (群满后3天内寄出 → 3天内寄出), in their own sentence
-            reward = f"群满{m['members']}人了，{m['per']}{lure['each']}。{'；'.join(at_done(x) for x in cl['next'])}"
+            # said on the last day whenever the group filled: the steps stay relative (群满后第二天起)
+            reward = f"群满{m['members']}人了，{m['per']}{lure['each']}。{cl['next_text']}"
     else:
         done = "今晚抢到" if m["kind"] == "flash" else f"已经{m['when_done']}"
         if m["kind"] == "flash" and m["flash_day"] == day["n"]:  # the list is the proof people wait for
@@ -1676,8 +1678,7 @@ def _recall(base: dict[str, Any], has_offer: bool, seed: int = 0) -> dict[str, A
     to give: never the brand's product list pasted as a question."""
     g = base["group"]
     if g["dissolves"]:
-        return {"back": "之前群里的活动结束有一阵了，这份是专门给老朋友留的。" if has_offer else
-                "之前群里的活动结束有一阵了，一直记着你。", "news": "好久没联系了，最近还好吗？",
+        return {"back": "之前群里的活动结束有一阵了。", "news": "好久没联系了，最近还好吗？",
                 "asks_after": "最近还好吗？",  # after 两个多月没联系了: not 好久没联系了 again
                 "survey": _survey(base, seed)}
     first = g["regular"][0]

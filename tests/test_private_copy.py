@@ -160,7 +160,9 @@ def test_every_channel_gets_its_own_group_welcome():
 # --------------------------------------------------------------------------- recalls --
 
 GIFT_CASES = [  # (example, changes, what the route must say)
-    ("fruit-lead", {"segments__lapsed_60__offer": "老朋友回来送一盒草莓"}, r"寄"),  # ship
+    ("fruit-lead", {"segments__lapsed_60__offer": "老朋友回来送一盒草莓"}, r"随单给你送过去"),  # own van (送到家)
+    ("fruit-lead", {"segments__lapsed_60__offer": "老朋友回来送一盒草莓", "lure__delivery": "完成后顺丰寄出"},
+     r"随单寄给你"),  # a courier
     ("petshop-pickup", {"segments__lapsed_60__offer": "回来送一袋猫砂"}, r"登记.*到锦绣花园东门毛孩子宠物店报名字"),
     ("milktea-coupon", {"segments__lapsed_30__offer": "回来送一张5元券"}, r"我把券发你.*出示"),  # in store, coupon
     ("kaoyan-knowledge", {"segments__lapsed_60__offer": "回来送一份真题阅读笔记"}, r"发你"),  # online

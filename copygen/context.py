@@ -1264,7 +1264,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     elif day["is_deadline"]:  # "today" is said once, by the countdown or the deadline line; not day 1's words
         fact = {"invite": f"还差一两位的抓紧，拉满{m['friends']}位就有{lure['phrase']}。",
                 "group_goal": f"就看今天了：满{m['members']}人，{m['per']}都能{'约' if lure['type'] in ('service', 'course') else '领'}{lure['each']}。",
-                "threshold": f"打完最后一次卡，{lure['phrase']}就到手了。" if "打卡" in m["condition"]
+                "threshold": f"今天打完最后一次卡的，{lure['phrase']}就是你的了。" if "打卡" in m["condition"]
                 else f"还差一点的抓紧，{m['when_done']}就送{lure['phrase']}。"}[kind]
     elif events:
         ev, at = events[0], events[0]["at"]
@@ -1273,7 +1273,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
         fact = facts[k - 1] if k - 1 < len(facts) else ""
     first_late = next((d["n"] for d in base["days"] if not d["reachable"]), None)
     if kind == "threshold" and not day["is_first"] and day["n"] == first_late and not day["is_deadline"]:
-        fact = f"今天才进群的，这次来不及了，打卡照常。" + fact  # the help line says 坚持, once
+        fact = f"今天才开始打卡的，这次来不及了，打卡照常。" + fact  # it is the start that counts, not joining
     elif kind == "threshold" and first_late and day["n"] == first_late - 1 and not day["is_first"] \
             and "打卡" in m["condition"]:  # the last day one can still start
         fact = "今天是最晚能开始打卡的一天，还没开始的今天就打第一次。" + fact
@@ -1290,7 +1290,8 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
                        "打卡发群里就算，不用额外报名"]
                       if "打卡" in m["condition"] else
                       ["算没算上不清楚的，私聊我查", "记录我这边都有，有疑问私聊我", "还差一点的，私聊我帮你看看",
-                       "满足条件的我会私聊你怎么领", "有疑问随时@我", "不清楚规则的，看群公告就行"]),
+                       "加送的会跟你的订单一起到，不用另外领" if "下单" in m["condition"] and lure["claim"]["method"] == "ship"
+                       else "满足条件的我会私聊你怎么领", "有疑问随时@我", "不清楚规则的，看群公告就行"]),
         "flash": [f"到点在群里回复「{m['reply']}」就行，我按回复顺序登记", "每人只算第一条回复", "到点再回就行，不用提前回",
                   "抢到的我会私聊你怎么领", "没抢到的别急，以后还有"],
     }[kind]
@@ -1313,6 +1314,7 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
     ask = _rotate({"invite": ["拉好友的进度怎么样了？", "好友都拉上了吗？"],
                    "group_goal": ["群里人数凑得怎么样了？", "身边的人都拉进来了吗？"],
                    "threshold": ["今天打卡了吗？", "今天的卡打了没？"] if "打卡" in m["condition"]
+                   else ["下单了吗？", "这两天下单了吗？"] if "下单" in m["condition"]  # a purchase, not a task
                    else ["进度怎么样了？", "条件都满足了吗？"],  # never 领到了吗: nothing is claimed yet
                    "flash": ["开抢的闹钟定了吗？", "开抢时间都记住了吗？"]}[kind],
                   1 if day["is_deadline"] else k)  # the last day never asks like the first

@@ -394,6 +394,13 @@ def _shown_at(delivery: str, where: str) -> str:
     return f"{delivery}，到{where}出示就能用"
 
 
+def _own_way(delivery: str, where: str, at: str, validity: str) -> list[str]:
+    """Steps in the operator's own redemption words: the shop named inside them, or as an address."""
+    if "到店" in delivery:
+        return [_at_place(delivery, where) + at, validity]
+    return [delivery, f"地址：{where}{at}", validity]
+
+
 def _sends_coupon(delivery: str) -> bool:
     """The operator sends a voucher or a code (完成后我私聊发你一张到店券 / 私发核销码): the winner shows it."""
     return "券" in delivery or bool(re.search(r"核销码|兑换码|券码|验证码", delivery))
@@ -408,7 +415,7 @@ def who_can(eligible: str) -> str:
     if re.match(r"^(?:每|限|仅|一个|一[家户人])", head):  # 一个收货地址一盒 is a limit, not who may claim
         return eligible
     if _USE_CONDITION.search(head):  # 2人及以上来店里堂食的朋友: a rule at the table, not on who claims
-        return re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", head) + f"才能用{rest}"
+        return _rule_only(head) + f"才能用{rest}"
     return f"{head}可以领{rest}"
 
 
@@ -442,14 +449,12 @@ def _next_steps(c: Campaign, method: str, where: str, hours: str, validity: str)
     if method == "in_store":
         if lure.kind == "coupon":
             if _redeems(delivery):  # 到店报车牌就能用: their own way to redeem, with the shop named
-                return [_at_place(delivery, where) + at, validity] if "到店" in delivery else \
-                    [delivery, f"地址：{where}{at}", validity]
+                return _own_way(delivery, where, at, validity)
             return [delivery, f"到{where}结账时出示券码就能抵{at}", validity]
         if _sends_coupon(delivery):  # the voucher (or code) is the operator's next move, then the visit
             shown = "核销码" if "码" in delivery and "券" not in delivery else "券"
             if re.search(r"给[^，,。]{0,4}看|出示|报", delivery):  # 到店点单时给服务员看: already said
-                return [_at_place(delivery, where) + at, validity] if "到店" in delivery else \
-                    [delivery, f"地址：{where}{at}", validity]
+                return _own_way(delivery, where, at, validity)
             return [delivery, f"到{where}出示{shown}就能用{at}", validity]
         return ["把手机号发我，我先给你登记好", f"到{where}报手机号就能用{at}", validity]
     if method == "booking":
@@ -1368,12 +1373,17 @@ def _nudge(base: dict[str, Any], day: dict[str, Any], k: int, seed: int, time: s
 _USE_CONDITION = re.compile(r"(?:\d+|[两二三四五])人(?:及|或)?以上|堂食|消费满|满\d+元|同行|用餐")
 
 
+def _rule_only(who: str) -> str:
+    """2人及以上来店里堂食的朋友 → 2人及以上来店里堂食: the rule without the people it names."""
+    return re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", who)
+
+
 def use_condition(eligible: str) -> str:
     """2人及以上来店里堂食的朋友 → 2人及以上来店里堂食才能用; "" when the rule is about who claims."""
     parts = [x for x in re.split(r"[，,；;、]", eligible) if _USE_CONDITION.search(x)]
     if not parts:
         return ""
-    said = re.sub(r"的(?:朋友|顾客|客人|人|用户|会员)$", "", parts[0])
+    said = _rule_only(parts[0])
     return f"记得{said}才能用"
 
 
